@@ -1,0 +1,60 @@
+# `make run` and `make test` work on a fresh machine with Python 3.11+ and make.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export DJANGO_SETTINGS_MODULE := campaign.settings
+
+.PHONY: run test test-browser install install-dev migrate demo lint messages clean vendor-axe
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py createcachetable
+
+demo: migrate
+	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py create_local_organiser
+
+run: demo
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: install-dev
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Only the real-browser tests (they are part of `make test` too). Without Chromium they skip,
+# except with CI=true, where they fail: see tests/browser/conftest.py.
+test-browser: install-dev
+	$(BIN)/pytest -m browser $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+messages: install
+	$(BIN)/python manage.py makemessages -l ru -l kk --ignore=.venv --ignore=staticfiles
+
+# axe-core for the accessibility tests, from the npm registry (test-only, vendored).
+AXE_CORE_VERSION := 4.14.1
+vendor-axe:
+	rm -rf .axe-pack && mkdir .axe-pack
+	cd .axe-pack && npm pack --silent axe-core@$(AXE_CORE_VERSION) && tar xzf axe-core-$(AXE_CORE_VERSION).tgz
+	cp .axe-pack/package/axe.min.js .axe-pack/package/LICENSE .axe-pack/package/LICENSE-3RD-PARTY.txt tests/vendor/axe-core/
+	rm -rf .axe-pack
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "appeals"
+urlpatterns = [
+    path("", views.appeal_list, name="list"),
+    path("embassies/", views.embassy_list, name="embassies"),
+    path("<slug:slug>/", views.appeal_detail, name="detail"),
+    path("<slug:slug>/letter/", views.appeal_letter, name="letter"),
+    path("<slug:slug>/letter.txt", views.letter_download, {"fmt": "txt"}, name="letter_txt"),
+    path("<slug:slug>/letter.pdf", views.letter_download, {"fmt": "pdf"}, name="letter_pdf"),
+    path("<slug:slug>/sent/", views.letter_sent, name="sent"),
+]

@@ -1,0 +1,23 @@
+"""gunicorn's settings for the Docker image, from the environment (see .env.example)."""
+
+import os
+
+bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
+# Sync workers: a request at a time each. About 2 per CPU core is a good start.
+workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
+# Restart each worker now and then, so a slow leak never grows into an outage.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "1000"))
+max_requests_jitter = max_requests // 10
+# Worker heartbeats in memory, not on the container's overlay disk (gunicorn's advice for Docker).
+worker_tmp_dir = "/dev/shm"  # noqa: S108
+
+# Logs go to stdout. The access log leaves out the client's address, user agent and the
+# query string: who reads which case file or signs what is nobody's business, not even the logs'.
+accesslog = "-" if os.environ.get("GUNICORN_ACCESS_LOG", "1") not in {"0", "false", "no", "off"} else None
+access_log_format = "%(m)s %(U)s %(s)s %(B)s %(M)sms"
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "info").lower()

@@ -1,0 +1,146 @@
+from django.contrib import admin
+from django.db.models import Q
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import CaseEvent, Charge, PlaceOfDetention, Prisoner, Source
+
+
+class ChargeInline(admin.TabularInline):
+    model = Charge
+    extra = 0
+    fields = ["article", "description", "position"]
+
+
+class CaseEventInline(admin.StackedInline):
+    model = CaseEvent
+    extra = 0
+    fields = [("date", "precision", "kind"), "text", ("source", "source_url")]
+    autocomplete_fields = ["source"]
+
+
+class RiskFlagFilter(admin.SimpleListFilter):
+    title = _("risk")
+    parameter_name = "risk"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("any", _("Any risk flag")),
+            ("hunger_strike", _("On hunger strike")),
+            ("health_denied", _("Health care denied")),
+            ("torture_alleged", _("Torture alleged")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "any":
+            return queryset.filter(Q(hunger_strike=True) | Q(health_denied=True) | Q(torture_alleged=True))
+        if self.value() in {"hunger_strike", "health_denied", "torture_alleged"}:
+            return queryset.filter(**{self.value(): True})
+        return queryset
+
+
+@admin.register(Prisoner)
+class PrisonerAdmin(SimpleHistoryAdmin):
+    list_display = ["thumbnail", "name", "name_original", "status", "place_of_detention", "risk", "is_published"]
+    list_display_links = ["thumbnail", "name"]
+    list_filter = ["is_published", "status", RiskFlagFilter, "region"]
+    list_editable = ["is_published"]
+    search_fields = ["name", "name_original", "town", "affiliation"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["place_of_detention", "sources"]
+    list_select_related = ["place_of_detention"]
+    readonly_fields = ["thumbnail", "created_at", "updated_at"]
+    inlines = [ChargeInline, CaseEventInline]
+    actions = ["publish", "unpublish"]
+    history_list_display = ["status", "is_published"]
+    object_history_template = "prisoners/admin/prisoner_history.html"
+    fieldsets = [
+        (
+            None,
+            {"fields": ["name", "name_original", "slug", ("status", "status_confirmed_on"), "is_published", "summary"]},
+        ),
+        (_("Photo"), {"fields": ["photo", "thumbnail", "photo_credit"]}),
+        (_("Who they are"), {"fields": ["occupation", "affiliation", "town", "region", "biography"]}),
+        (_("Sentence and detention"), {"fields": ["sentence", "place_of_detention"]}),
+        (
+            _("Key dates"),
+            {
+                "fields": [
+                    ("arrested_on", "arrested_precision"),
+                    ("sentenced_on", "sentenced_precision"),
+                    ("expected_release_on", "expected_release_precision"),
+                    ("released_on", "released_precision"),
+                ]
+            },
+        ),
+        (_("Risk flags"), {"fields": ["hunger_strike", "health_denied", "torture_alleged"]}),
+        (_("Sources"), {"fields": ["sources"]}),
+        (_("Record"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+    ]
+
+    @admin.display(description=_("photo"))
+    def thumbnail(self, obj):
+        if obj.photo:
+            return format_html('<img src="{}" alt="" width="48" height="48">', obj.photo.url)
+        return "—"
+
+    @admin.display(description=_("risk"))
+    def risk(self, obj):
+        return ", ".join(str(flag) for flag in obj.risk_flags()) or "—"
+
+    def history_view(self, request, object_id, extra_context=None):
+        # Charges and timeline events are edited inline here, so their changes are
+        # listed on the case's history page too.
+        related = [
+            (
+                model._meta.verbose_name_plural,
+                model.history.filter(prisoner_id=object_id).select_related("history_user")[:100],
+            )
+            for model in (Charge, CaseEvent)
+        ]
+        return super().history_view(request, object_id, {**(extra_context or {}), "related_history": related})
+
+    @admin.action(description=_("Publish the selected cases"))
+    def publish(self, request, queryset):
+        self.message_user(request, _("%(count)d cases published.") % {"count": _set_published(queryset, True)})
+
+    @admin.action(description=_("Unpublish the selected cases"))
+    def unpublish(self, request, queryset):
+        self.message_user(request, _("%(count)d cases unpublished.") % {"count": _set_published(queryset, False)})
+
+
+def _set_published(queryset, published):
+    """One save per case rather than an UPDATE, so each change goes into its history."""
+    changed = 0
+    for prisoner in queryset.exclude(is_published=published):
+        prisoner.is_published = published
+        prisoner.save(update_fields=["is_published", "updated_at"])
+        changed += 1
+    return changed
+
+
+@admin.register(PlaceOfDetention)
+class PlaceOfDetentionAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "town", "region"]
+    search_fields = ["name", "name_original", "town", "region"]
+    list_filter = ["region"]
+
+
+@admin.register(Source)
+class SourceAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "publisher", "published_on", "url"]
+    search_fields = ["title", "publisher", "url"]
+    date_hierarchy = "published_on"
+    exclude = ["key"]
+
+
+@admin.register(CaseEvent)
+class CaseEventAdmin(SimpleHistoryAdmin):
+    list_display = ["date", "prisoner", "kind", "text"]
+    list_filter = ["kind"]
+    search_fields = ["prisoner__name", "prisoner__name_original", "text"]
+    raw_id_fields = ["prisoner"]
+    autocomplete_fields = ["source"]
+    list_select_related = ["prisoner"]
+    date_hierarchy = "date"

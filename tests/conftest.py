@@ -1,0 +1,128 @@
+import datetime
+import itertools
+
+import pytest
+
+from prisoners.models import CaseEvent, Charge, PlaceOfDetention, Prisoner
+
+_counter = itertools.count()
+
+
+@pytest.fixture
+def make_prisoner(db):
+    def make(events=0, charges=0, **fields):
+        n = next(_counter)
+        fields.setdefault("name", f"Prisoner {n}")
+        fields.setdefault("slug", f"prisoner-{n}")
+        fields.setdefault("summary", "Oil worker from Zhanaozen.")
+        fields.setdefault("is_published", True)
+        prisoner = Prisoner.objects.create(**fields)
+        Charge.objects.bulk_create(
+            Charge(prisoner=prisoner, article=f"Article {240 + i}", description="Organising mass disorder")
+            for i in range(charges)
+        )
+        CaseEvent.objects.bulk_create(
+            CaseEvent(prisoner=prisoner, date=datetime.date(2012, 1, 1 + i % 28), kind="trial", text=f"Event {i}")
+            for i in range(events)
+        )
+        return prisoner
+
+    return make
+
+
+@pytest.fixture
+def place(db):
+    return PlaceOfDetention.objects.create(
+        name="Women's colony UG-157/11", town="Atyrau", postal_address="Atyrau, colony UG-157/11"
+    )
+
+
+@pytest.fixture
+def organiser(django_user_model):
+    return django_user_model.objects.create_superuser("org", "org@example.org", "pass-word-123")
+
+
+@pytest.fixture
+def organiser_client(client, organiser):
+    client.force_login(organiser)
+    return client
+
+
+# --- appeals -------------------------------------------------------------------------
+
+MODEL_LETTER = (
+    "{salutation}\n\nWe, {sender_name}, {sender_organisation}, protest. We demand:\n\n{demands}\n\n"
+    "{sender_name}\n{sender_organisation}\n{sender_town}, {sender_country}\n{date}"
+)
+
+
+@pytest.fixture
+def make_appeal(db):
+    from campaign.models import Appeal, Demand, LetterText, Recipient, Target
+
+    def make(demands=("Release Natalia Sokolova.",), to=None, cc=(), letter=MODEL_LETTER, **fields):
+        n = next(_counter)
+        fields.setdefault("title", f"Appeal {n}")
+        fields.setdefault("slug", f"appeal-{n}")
+        fields.setdefault("summary", "Protest against the repression of the oil workers.")
+        fields.setdefault("status", Appeal.Status.ACTIVE)
+        appeal = Appeal.objects.create(**fields)
+        Demand.objects.bulk_create(Demand(appeal=appeal, text=text, position=i) for i, text in enumerate(demands))
+        if to is None:
+            to = [
+                Target.objects.create(
+                    kind="company",
+                    name='AO "National company KazMunayGaz"',
+                    postal_address="Kabanbye-batur 19\nAstana 010000",
+                    email="info@kmg.kz",
+                    fax="+7 (7172) 97 60 00",
+                )
+            ]
+        for i, target in enumerate(to):
+            Recipient.objects.create(appeal=appeal, target=target, role="to", position=i)
+        for i, address in enumerate(cc):
+            target = Target.objects.create(kind="other", name=address, email=address)
+            Recipient.objects.create(appeal=appeal, target=target, role="cc", position=i)
+        if letter:
+            LetterText.objects.create(appeal=appeal, language="en", subject="Protest: {sender_name}", body=letter)
+        return appeal
+
+    return make
+
+
+@pytest.fixture
+def make_embassy(db):
+    from campaign.models import Target
+
+    def make(country, **fields):
+        fields.setdefault("name", "Embassy of the Republic of Kazakhstan")
+        fields.setdefault("email", f"embassy-{country.lower()}@example.org")
+        return Target.objects.create(kind="embassy", country=country, **fields)
+
+    return make
+
+
+@pytest.fixture(autouse=True)
+def _two_factor_as_in_make_run(settings):
+    # REQUIRE_2FA follows DEBUG when unset; tests get the local default whatever the
+    # environment, and the two-factor tests turn it on themselves.
+    settings.REQUIRE_2FA = False
+
+
+@pytest.fixture
+def editor(django_user_model):
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user("editor", "editor@example.org", "pass-word-123", is_staff=True)
+    user.groups.add(Group.objects.get(name="Editor"))
+    return user
+
+
+@pytest.fixture
+def organiser_member(django_user_model):
+    """A staff account in the Organiser group (not a superuser)."""
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user("organiser2", "o2@example.org", "pass-word-123", is_staff=True)
+    user.groups.add(Group.objects.get(name="Organiser"))
+    return user

@@ -1,0 +1,96 @@
+import pytest
+from django.urls import reverse
+
+from prisoners.models import Charge, Prisoner
+
+pytestmark = pytest.mark.django_db
+
+
+def change_form_data(prisoner, **changes):
+    data = {
+        "name": prisoner.name,
+        "name_original": prisoner.name_original,
+        "slug": prisoner.slug,
+        "status": prisoner.status,
+        "summary": prisoner.summary,
+        "arrested_precision": "day",
+        "sentenced_precision": "day",
+        "expected_release_precision": "day",
+        "released_precision": "day",
+        "charges-TOTAL_FORMS": "0",
+        "charges-INITIAL_FORMS": "0",
+        "events-TOTAL_FORMS": "0",
+        "events-INITIAL_FORMS": "0",
+    }
+    if prisoner.is_published:
+        data["is_published"] = "on"
+    data.update(changes)
+    return data
+
+
+def test_an_organiser_edits_a_case_and_its_history_shows_what_and_who(organiser_client, organiser, make_prisoner):
+    prisoner = make_prisoner(name="Vladimir Kozlov", summary="Leader of the Alga! party")
+    url = reverse("admin:prisoners_prisoner_change", args=[prisoner.pk])
+    response = organiser_client.post(url, change_form_data(prisoner, summary="Sentenced to seven and a half years"))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    record = prisoner.history.latest()
+    assert record.history_user == organiser
+    assert record.history_type == "~"
+    html = organiser_client.get(reverse("admin:prisoners_prisoner_history", args=[prisoner.pk])).content.decode()
+    assert organiser.username in html
+    assert "Sentenced to seven and a half years" in html
+    assert "Leader of the Alga! party" in html
+
+
+def test_charges_and_events_edited_inline_appear_on_the_cases_history(organiser_client, organiser, make_prisoner):
+    prisoner = make_prisoner(name="Roza Tuletaeva")
+    data = change_form_data(
+        prisoner,
+        **{
+            "charges-TOTAL_FORMS": "1",
+            "charges-0-article": "Article 241",
+            "charges-0-description": "Organising mass disorder",
+            "charges-0-position": "0",
+        },
+    )
+    url = reverse("admin:prisoners_prisoner_change", args=[prisoner.pk])
+    assert organiser_client.post(url, data).status_code == 302
+    assert Charge.history.get().history_user == organiser
+    html = organiser_client.get(reverse("admin:prisoners_prisoner_history", args=[prisoner.pk])).content.decode()
+    assert "Article 241: Organising mass disorder" in html
+
+
+def test_publishing_in_bulk_is_recorded_too(organiser_client, organiser, make_prisoner):
+    prisoner = make_prisoner(is_published=False)
+    organiser_client.post(
+        reverse("admin:prisoners_prisoner_changelist"), {"action": "publish", "_selected_action": [prisoner.pk]}
+    )
+    record = Prisoner.history.filter(id=prisoner.pk).latest()
+    assert record.is_published and record.history_user == organiser
+
+
+def test_the_change_form_links_to_the_history(organiser_client, make_prisoner):
+    prisoner = make_prisoner()
+    html = organiser_client.get(reverse("admin:prisoners_prisoner_change", args=[prisoner.pk])).content.decode()
+    assert reverse("admin:prisoners_prisoner_history", args=[prisoner.pk]) in html
+
+
+def test_the_history_keeps_which_sources_a_case_cited(organiser_client, make_prisoner):
+    from prisoners.models import Source
+
+    prisoner = make_prisoner()
+    source = Source.objects.create(title="Hands Off Roza Tuletaeva")
+    url = reverse("admin:prisoners_prisoner_change", args=[prisoner.pk])
+    assert organiser_client.post(url, change_form_data(prisoner, sources=[source.pk])).status_code == 302
+    record = prisoner.history.latest()
+    assert [entry.source for entry in record.sources.all()] == [source]
+
+
+def test_places_of_detention_and_sources_have_a_history_too(organiser_client, place):
+    place.postal_address = "Atyrau, colony UG-157/11, new address"
+    place.save()
+    url = reverse("admin:prisoners_placeofdetention_history", args=[place.pk])
+    response = organiser_client.get(url)
+    assert response.status_code == 200
+    assert place.history.count() == 2
+    assert "new address" in response.content.decode()

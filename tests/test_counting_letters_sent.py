@@ -1,0 +1,70 @@
+import pytest
+from django.urls import reverse
+
+from campaign.models import Appeal, LetterSent
+
+pytestmark = pytest.mark.django_db
+
+
+def sent(client, appeal, **data):
+    return client.post(reverse("appeals:sent", args=[appeal.slug]), {"channel": "email", "country": ""} | data)
+
+
+def test_ive_sent_it_counts_the_appeal_channel_country_and_date(client, make_appeal):
+    appeal = make_appeal()
+    response = sent(client, appeal, channel="fax", country="FR")
+    assert response.status_code == 302
+    record = LetterSent.objects.get()
+    assert (record.appeal, record.channel, record.country.code) == (appeal, "fax", "FR")
+    assert record.sent_on is not None
+
+
+def test_a_letter_sent_record_holds_no_personal_data():
+    names = {field.name for field in LetterSent._meta.get_fields()}
+    assert names == {"id", "appeal", "channel", "country", "sent_on"}
+
+
+def test_the_appeal_page_shows_how_many_letters_from_how_many_countries(client, make_appeal):
+    appeal = make_appeal()
+    for country in ["FR", "FR", "GB", ""]:
+        sent(client, appeal, country=country)
+    sent(client, make_appeal(), country="DE")  # another appeal's letters are not counted here
+    page = client.get(appeal.get_absolute_url()).content.decode()
+    assert "4 letters sent from 2 countries" in page
+
+
+def test_one_letter_from_one_country_reads_naturally(client, make_appeal):
+    appeal = make_appeal()
+    sent(client, appeal, country="KZ")
+    assert "1 letter sent from 1 country" in client.get(appeal.get_absolute_url()).content.decode()
+
+
+def test_a_bad_channel_is_refused_with_a_message_and_nothing_counted(client, make_appeal):
+    appeal = make_appeal()
+    response = sent(client, appeal, channel="pigeon<script>", country="FR")
+    assert response.status_code == 400
+    assert not LetterSent.objects.exists()
+    page = response.content.decode()
+    assert "We could not count that letter" in page and "pigeon<script>" not in page
+
+
+def test_a_made_up_country_is_refused(client, make_appeal):
+    assert sent(client, make_appeal(), country="ZZ").status_code == 400
+    assert not LetterSent.objects.exists()
+
+
+def test_the_letter_page_offers_the_counter_with_the_chosen_country(client, make_appeal):
+    appeal = make_appeal()
+    page = client.post(
+        reverse("appeals:letter", args=[appeal.slug]), {"name": "Jane", "country": "NO"}
+    ).content.decode()
+    assert reverse("appeals:sent", args=[appeal.slug]) in page
+    assert '<option value="NO" selected>' in page
+
+
+def test_the_appeal_list_shows_the_counts(client, make_appeal):
+    appeal = make_appeal(title="Free Natalia Sokolova")
+    sent(client, appeal, country="FR")
+    sent(client, appeal, country="GB")
+    assert "2 letters sent from 2 countries" in client.get(reverse("appeals:list")).content.decode()
+    assert Appeal.objects.with_counts().get(pk=appeal.pk).sent_count == 2

@@ -1,0 +1,57 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from campaign.settings import cache_settings, email_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_check(**env):
+    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}}
+    clean.update(env, DJANGO_SETTINGS_MODULE="campaign.settings")
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_email_url_becomes_smtp_settings():
+    settings = email_settings("smtp+tls://user%40mail:p%40ss@mail.example.org:2525")
+    assert settings["EMAIL_HOST"] == "mail.example.org"
+    assert settings["EMAIL_PORT"] == 2525
+    assert settings["EMAIL_HOST_USER"] == "user@mail"
+    assert settings["EMAIL_HOST_PASSWORD"] == "p@ss"
+    assert settings["EMAIL_USE_TLS"] and not settings["EMAIL_USE_SSL"]
+    assert email_settings("smtp+ssl://mail.example.org")["EMAIL_PORT"] == 465
+    assert email_settings("console://")["EMAIL_BACKEND"].endswith("console.EmailBackend")
+    with pytest.raises(ImproperlyConfigured):
+        email_settings("carrier-pigeon://")
+
+
+def test_cache_url_chooses_the_backend():
+    assert cache_settings("redis://127.0.0.1:6379/1")["BACKEND"].endswith("RedisCache")
+    assert cache_settings("db://")["LOCATION"] == "django_cache"
+    assert cache_settings("locmem://")["BACKEND"].endswith("LocMemCache")
+    with pytest.raises(ImproperlyConfigured):
+        cache_settings("memcached://x")
+
+
+def test_with_debug_off_the_app_refuses_to_start_without_a_secret_key():
+    result = run_check(DEBUG="0", ALLOWED_HOSTS="example.org")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_with_debug_off_the_app_refuses_to_start_without_allowed_hosts():
+    result = run_check(DEBUG="0", SECRET_KEY="x" * 50)
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS must be set" in result.stderr
+
+
+def test_with_nothing_set_the_local_defaults_work():
+    result = run_check()
+    assert result.returncode == 0, result.stderr
