@@ -109,8 +109,11 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "campaign",
     "prisoners",
+    "petitions",
 ]
 
 MIDDLEWARE = [
@@ -199,6 +202,32 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 vars().update(email_settings(os.environ.get("EMAIL_URL", "console://")))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Kazakhstan Solidarity <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Email to signers goes out as tasks (django-tasks). "immediate" runs them inside the
+# request, for `make run` and the tests; production uses "database", a queue table that
+# `manage.py db_worker` (the compose file's worker) works through, so no request ever
+# waits for the mail server.
+TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "immediate")
+if TASKS_BACKEND not in TASK_BACKENDS:
+    raise ImproperlyConfigured(f"TASKS_BACKEND must be one of {', '.join(TASK_BACKENDS)}, not {TASKS_BACKEND!r}.")
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND]}}
+
+# Petitions (see README, "Petitions and signers' data").
+# Signers' addresses and IPs are kept as keyed hashes. The key must stay the same for as
+# long as the signatures are kept, or a second signature from one address would count:
+# set it apart from SECRET_KEY so that the secret key can be rotated.
+SIGNATURE_HASH_KEY = os.environ.get("SIGNATURE_HASH_KEY") or SECRET_KEY
+SIGN_RATE_LIMIT = int(os.environ.get("SIGN_RATE_LIMIT", "30"))  # signing attempts per network address per hour
+SIGN_MIN_SECONDS = float(os.environ.get("SIGN_MIN_SECONDS", "3"))  # faster than this is software, not a person
+CONFIRM_LINK_DAYS = int(os.environ.get("CONFIRM_LINK_DAYS", "7"))
+UNCONFIRMED_RETENTION_DAYS = int(os.environ.get("UNCONFIRMED_RETENTION_DAYS", "14"))
+# How many proxies in front of the app add themselves to X-Forwarded-For (0: none, the
+# client connects to gunicorn directly). Rate limits count by the address they report.
+NUM_PROXIES = int(os.environ.get("NUM_PROXIES", "0"))
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -9,6 +9,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("prisoners/", include("prisoners.urls")),
     path("appeals/", include("campaign.appeal_urls")),
+    path("petitions/", include("petitions.urls")),
     path("admin/", admin.site.urls),
 ]
 

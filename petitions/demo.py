@@ -1,0 +1,88 @@
+"""Demo petitions, taken from the campaign's source documents (demo/petitions.json), and
+a few hundred demo signatures with plainly invented names so the pages look alive on a
+developer's machine. Only `make run` loads them; the Docker image never loads any demo.
+
+A petition whose slug exists is left alone (with its signatures): running this again
+creates nothing twice and never undoes an organiser's edits.
+"""
+
+import datetime
+import itertools
+import json
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from campaign.models import Appeal
+from prisoners.models import Prisoner
+
+from . import services
+from .models import Petition, Signature
+
+DATA = Path(__file__).resolve().parent / "demo" / "petitions.json"
+
+# Invented, and meant to look it: no real person is listed as a signer.
+FIRST = ["Alex", "Sam", "Jo", "Kim", "Robin", "Charlie", "Dana", "Lee", "Max", "Noor", "Ira", "Toni", "Sasha", "Ari"]
+LAST = ["Example", "Sample", "Placeholder", "Testington", "Demo", "Mock", "Dummy", "Fictional", "Madeup"]
+PLACES = [
+    ("GB", "Leeds", "Example Trades Council"),
+    ("GB", "London", "Demo branch, Unite"),
+    ("DE", "Berlin", ""),
+    ("FR", "Lyon", "Syndicat d'exemple"),
+    ("BE", "Brussels", ""),
+    ("SE", "Gothenburg", "Demo Workers' Club"),
+    ("RU", "Moscow", ""),
+    ("KZ", "", ""),
+    ("US", "Chicago", "Sample Local 000"),
+    ("IE", "Dublin", ""),
+]
+
+
+def demo_signatures(petition, count, now):
+    names = (f"{first} {last}" for last, first in itertools.product(LAST, FIRST))
+    for n, name in zip(range(count), itertools.cycle(names), strict=False):
+        country, town, organisation = PLACES[n % len(PLACES)]
+        email = f"demo-signer-{n}@example.invalid"
+        confirmed = n % 12 != 0
+        signed = now - datetime.timedelta(days=(n * 7) % 45, hours=n % 24)
+        yield Signature(
+            petition=petition,
+            name=name,
+            email="" if confirmed else email,
+            email_hash=services.email_fingerprint(email),
+            country=country,
+            town=town,
+            organisation=organisation,
+            public=n % 3 != 0,
+            status=Signature.Status.CONFIRMED if confirmed else Signature.Status.PENDING,
+            created_at=signed,
+            confirmed_at=signed + datetime.timedelta(minutes=5) if confirmed else None,
+            nonce=f"demo{n}",
+        )
+
+
+@transaction.atomic
+def load(data_path=DATA):
+    data = json.loads(Path(data_path).read_text(encoding="utf-8"))
+    created = 0
+    now = timezone.now()
+    for item in data["petitions"]:
+        if Petition.objects.filter(slug=item["slug"]).exists():
+            continue
+        petition = Petition.objects.create(
+            slug=item["slug"],
+            title=item["title"],
+            status=item["status"],
+            goal=item.get("goal"),
+            summary=item.get("summary", ""),
+            addressed_to=item["addressed_to"],
+            text=item["text"],
+            source_note=item.get("source_note", ""),
+        )
+        petition.prisoners.set(Prisoner.objects.filter(slug__in=item.get("prisoners", [])))
+        petition.appeals.set(Appeal.objects.filter(slug__in=item.get("appeals", [])))
+        Signature.objects.bulk_create(demo_signatures(petition, item.get("demo_signatures", 0), now))
+        services.recount(petition)
+        created += 1
+    return created

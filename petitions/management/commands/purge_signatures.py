@@ -1,0 +1,20 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from petitions.services import purge_unconfirmed
+
+
+class Command(BaseCommand):
+    help = (
+        "Delete signatures that were never confirmed, older than --days days "
+        "(UNCONFIRMED_RETENTION_DAYS by default). Run it daily (README: Petitions)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--days", type=int, default=settings.UNCONFIRMED_RETENTION_DAYS)
+
+    def handle(self, *args, days, **options):
+        if days < 1:
+            raise CommandError("--days must be at least 1.")
+        deleted = purge_unconfirmed(days)
+        self.stdout.write(f"Deleted {deleted} unconfirmed signature(s) older than {days} day(s).")

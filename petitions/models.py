@@ -1,0 +1,251 @@
+"""Petitions, their signatures, paper batches, and the sharded signature counts.
+
+Signers are watched by the regime the campaign opposes, so a signature keeps as little as
+it can: the address is kept in the clear only while it is needed (to send the
+confirmation link, and afterwards only for signers who asked for updates); what proves
+"one signature per address" is a keyed hash of the normalised address. The signer's IP
+address is kept only as a keyed hash too. Signatures have no change history: a withdrawn
+signature must be gone, not kept in a history table.
+"""
+
+import secrets
+
+from django.db import models
+from django.db.models import OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
+
+
+class PetitionQuerySet(models.QuerySet):
+    def public(self):
+        return self.exclude(status=Petition.Status.DRAFT)
+
+    def with_totals(self):
+        """Each petition's confirmed signatures as `total`, from its counter shards."""
+        shards = (
+            SignatureCount.objects.filter(petition=OuterRef("pk"))
+            .values("petition")
+            .annotate(total=Sum("n"))
+            .values("total")
+        )
+        return self.annotate(total=Coalesce(Subquery(shards), 0))
+
+
+class Petition(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+        DELIVERED = "delivered", _("Delivered")
+
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT, db_index=True)
+    summary = models.CharField(_("summary"), max_length=300, blank=True, help_text=_("One line, shown in lists."))
+    text = models.TextField(_("text of the petition"))
+    addressed_to = models.CharField(
+        _("addressed to"), max_length=300, help_text=_("Who the petition is handed to, e.g. “KazMinerals plc, London”.")
+    )
+    goal = models.PositiveIntegerField(_("goal"), null=True, blank=True, help_text=_("Signatures aimed for."))
+    deadline = models.DateField(_("deadline"), null=True, blank=True, help_text=_("The last day to sign."))
+    list_signers = models.BooleanField(
+        _("signers may be listed publicly"),
+        default=True,
+        help_text=_("Signers who agree are listed on the site (name, town or country, organisation)."),
+    )
+    prisoners = models.ManyToManyField(
+        "prisoners.Prisoner", verbose_name=_("prisoners"), blank=True, related_name="petitions"
+    )
+    appeals = models.ManyToManyField("campaign.Appeal", verbose_name=_("appeals"), blank=True, related_name="petitions")
+    source_note = models.CharField(
+        _("source"), max_length=300, blank=True, help_text=_("Where the petition comes from, shown on its page.")
+    )
+    # The hand-over: filled in by organisers when the petition is delivered.
+    delivered_on = models.DateField(_("delivered on"), null=True, blank=True)
+    delivered_where = models.CharField(_("delivered where"), max_length=300, blank=True)
+    delivered_to = models.CharField(_("delivered to"), max_length=300, blank=True)
+    delivery_note = models.TextField(_("about the hand-over"), blank=True)
+    delivery_photo = models.ImageField(_("photo of the hand-over"), upload_to="petitions/", blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = PetitionQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[prisoners, appeals])
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("petition")
+        verbose_name_plural = _("petitions")
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("petitions:detail", args=[self.slug])
+
+    @property
+    def is_past_deadline(self):
+        return self.deadline is not None and self.deadline < timezone.localdate()
+
+    @property
+    def takes_signatures(self):
+        return self.status == self.Status.OPEN and not self.is_past_deadline
+
+    @property
+    def is_delivered(self):
+        return self.status == self.Status.DELIVERED
+
+    def count_by_country(self):
+        """{country code: confirmed signatures}, from the counter shards: one query whose
+        cost depends on the number of countries, not of signatures."""
+        rows = SignatureCount.objects.filter(petition=self).values_list("country").annotate(total=Sum("n")).order_by()
+        return {country: total for country, total in rows if total}
+
+    def confirmed_count(self):
+        return SignatureCount.objects.filter(petition=self).aggregate(total=Sum("n"))["total"] or 0
+
+
+class PaperBatch(models.Model):
+    """Signatures collected on paper sheets at one place and time, keyed in by organisers."""
+
+    petition = models.ForeignKey(
+        Petition, verbose_name=_("petition"), on_delete=models.CASCADE, related_name="paper_batches"
+    )
+    collected_where = models.CharField(_("collected where"), max_length=200)
+    collected_on = models.DateField(_("collected on"), default=timezone.localdate)
+    collected_by = models.CharField(_("collected by"), max_length=200, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(_("keyed in"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-collected_on", "-id"]
+        verbose_name = _("paper batch")
+        verbose_name_plural = _("paper batches")
+
+    def __str__(self):
+        return f"{self.collected_where}, {self.collected_on:%Y-%m-%d}"
+
+
+class Signature(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for confirmation")
+        CONFIRMED = "confirmed", _("Confirmed")
+        REJECTED = "rejected", _("Rejected")
+
+    class Source(models.TextChoices):
+        ONLINE = "online", _("Online")
+        PAPER = "paper", _("Paper")
+
+    petition = models.ForeignKey(
+        Petition, verbose_name=_("petition"), on_delete=models.CASCADE, related_name="signatures"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    email = models.EmailField(
+        _("email"),
+        max_length=254,
+        blank=True,
+        help_text=_("Kept only until the signature is confirmed, or for signers who asked for updates."),
+    )
+    email_hash = models.CharField(
+        _("email fingerprint"),
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text=_("A keyed hash of the normalised address: one signature per address, without keeping it."),
+    )
+    country = CountryField(_("country"), blank=True)
+    town = models.CharField(_("town"), max_length=100, blank=True)
+    organisation = models.CharField(_("organisation or trade union"), max_length=150, blank=True)
+    comment = models.TextField(_("comment"), max_length=1000, blank=True)
+    public = models.BooleanField(_("listed publicly"), default=False)
+    wants_updates = models.BooleanField(_("wants updates"), default=False)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PENDING)
+    source = models.CharField(_("source"), max_length=10, choices=Source, default=Source.ONLINE)
+    paper_batch = models.ForeignKey(
+        PaperBatch,
+        verbose_name=_("paper batch"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="signatures",
+    )
+    possible_duplicate = models.BooleanField(
+        _("possible duplicate"),
+        default=False,
+        help_text=_("A paper signature whose name or address matches another signature of this petition."),
+    )
+    ip_hash = models.CharField(_("network fingerprint"), max_length=64, blank=True, editable=False)
+    created_at = models.DateTimeField(_("signed"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    mailed_at = models.DateTimeField(_("last emailed"), null=True, blank=True, editable=False)
+    # Part of every link we mail: a link stops working once its signature is gone, even
+    # where the database reuses the id (SQLite does).
+    nonce = models.CharField(max_length=22, default="", editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("signature")
+        verbose_name_plural = _("signatures")
+        permissions = [
+            ("export_signatures", _("Can export signatures")),
+            ("handover_pack", _("Can make hand-over packs")),
+        ]
+        constraints = [
+            # One signature per address per petition, whatever two requests race to do.
+            models.UniqueConstraint(
+                fields=["petition", "email_hash"], condition=~Q(email_hash=""), name="one_signature_per_address"
+            ),
+        ]
+        indexes = [
+            # The public list of signers, newest first, page by page.
+            models.Index(fields=["petition", "status", "public", "-id"], name="signature_public_list"),
+            # The retention purge and the organisers' "waiting" filter.
+            models.Index(fields=["status", "created_at"], name="signature_status_created"),
+            # The dashboard's signatures per day.
+            models.Index(fields=["petition", "confirmed_at"], name="signature_confirmed_at"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} · {self.petition}"
+
+    def save(self, *args, **kwargs):
+        if not self.nonce:
+            self.nonce = secrets.token_urlsafe(16)
+        super().save(*args, **kwargs)
+
+    @property
+    def place(self):
+        """What the public list shows of where a signer is: the town, else the country."""
+        return self.town or (self.country.name if self.country else "")
+
+
+class SignatureCount(models.Model):
+    """Confirmed signatures of one petition from one country, split over SHARDS rows.
+
+    The UK Parliament's petitions site fell over when every signature updated one counter
+    row: each confirmation waited for the row lock the one before held. Here a confirmation
+    adds 1 to one of SHARDS rows for its country, picked at random, in the same transaction
+    that confirms the signature, so concurrent confirmations rarely wait for each other and
+    the count is exact: it can never differ from the confirmed signatures, since both change
+    together or not at all. Reading the count sums a few dozen rows, whatever the number
+    of signatures (services.recount rebuilds them from the signatures if ever needed).
+    """
+
+    SHARDS = 16
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="counts")
+    country = models.CharField(max_length=2, blank=True)
+    shard = models.PositiveSmallIntegerField()
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["petition", "country", "shard"], name="one_counter_per_shard"),
+        ]
+
+    def __str__(self):
+        return f"{self.petition_id}/{self.country or '-'}/{self.shard}: {self.n}"

@@ -1,0 +1,300 @@
+"""Operations on signatures that span several models: signing, confirming, withdrawing,
+rejecting, counting, and forgetting what is no longer needed.
+
+Views, admin actions and management commands all go through these functions, so the
+counts in SignatureCount change in the same transaction as the signatures they count.
+"""
+
+import datetime
+import hashlib
+import hmac
+import random
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F
+from django.utils import timezone
+
+from .models import Petition, Signature, SignatureCount
+
+# A second confirmation mail to one address goes out at most this often.
+RESEND_AFTER = datetime.timedelta(minutes=5)
+
+# Providers known to ignore dots in the local part, and the names they go by.
+DOTLESS_DOMAINS = {"gmail.com": "gmail.com", "googlemail.com": "gmail.com"}
+
+
+# --- fingerprints ----------------------------------------------------------------------
+
+
+def normalise_email(address):
+    """The form of an address mail providers treat as the same mailbox: case folded,
+    the +tag dropped (every large provider delivers a+tag@ to a@), and for Gmail the dots
+    in the local part too. Only ever hashed: mail goes to the address as typed."""
+    local, _at, domain = address.strip().lower().rpartition("@")
+    local = local.split("+", 1)[0]
+    if domain in DOTLESS_DOMAINS:
+        domain = DOTLESS_DOMAINS[domain]
+        local = local.replace(".", "")
+    return f"{local}@{domain}"
+
+
+def _keyed_hash(purpose, value):
+    key = hashlib.sha256(f"{purpose}:{settings.SIGNATURE_HASH_KEY}".encode()).digest()
+    return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
+
+
+def email_fingerprint(address):
+    return _keyed_hash("email", normalise_email(address))
+
+
+def ip_fingerprint(ip):
+    return _keyed_hash("ip", ip or "")
+
+
+def client_ip(request):
+    """The signer's address. Behind NUM_PROXIES proxies it is the one the outermost of
+    them saw; any entries before that the client could have written itself."""
+    if settings.NUM_PROXIES:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if len(forwarded) >= settings.NUM_PROXIES:
+            return forwarded[-settings.NUM_PROXIES]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+# --- rate limit ------------------------------------------------------------------------
+
+
+def over_rate_limit(ip_hash, now=None):
+    """Count one attempt from a network address; True once it has made more than
+    SIGN_RATE_LIMIT in the current hour. The count lives in the shared cache (CACHE_URL),
+    so it holds across every app server."""
+    now = now or timezone.now()
+    key = f"sign-rate:{ip_hash}:{now:%Y%m%d%H}"
+    if cache.add(key, 1, timeout=3600):
+        count = 1
+    else:
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.add(key, 1, timeout=3600)
+            count = 1
+    return count > settings.SIGN_RATE_LIMIT
+
+
+# --- links in emails ---------------------------------------------------------------------
+
+TOKEN_SALT = "petitions.signature"
+
+
+def make_token(signature, purpose):
+    return signing.dumps([signature.pk, signature.nonce, purpose], salt=TOKEN_SALT, compress=False)
+
+
+class BadToken(Exception):
+    """The link is damaged or forged."""
+
+
+class ExpiredToken(Exception):
+    """The link was genuine but is too old."""
+
+
+def signature_from_token(token, purpose, max_age=None):
+    """The signature a mailed link stands for, or None when it no longer exists."""
+    try:
+        pk, nonce, token_purpose = signing.loads(token, salt=TOKEN_SALT, max_age=max_age)
+    except signing.SignatureExpired as error:
+        raise ExpiredToken from error
+    except (signing.BadSignature, ValueError, TypeError) as error:
+        raise BadToken from error
+    if token_purpose != purpose:
+        raise BadToken
+    return Signature.objects.select_related("petition").filter(pk=pk, nonce=nonce).first()
+
+
+def confirm_link_max_age():
+    return settings.CONFIRM_LINK_DAYS * 24 * 3600
+
+
+# --- counting ----------------------------------------------------------------------------
+
+
+def _add_to_count(petition_id, country, delta):
+    """Add delta to one random shard of (petition, country). Call inside the transaction
+    that changes the signature's status."""
+    shard = random.randrange(SignatureCount.SHARDS)
+    updated = SignatureCount.objects.filter(petition_id=petition_id, country=country, shard=shard).update(
+        n=F("n") + delta
+    )
+    if updated:
+        return
+    try:
+        with transaction.atomic():  # a savepoint: another request may create the row first
+            SignatureCount.objects.create(petition_id=petition_id, country=country, shard=shard, n=delta)
+    except IntegrityError:
+        SignatureCount.objects.filter(petition_id=petition_id, country=country, shard=shard).update(n=F("n") + delta)
+
+
+def move_count(petition_id, old_country, new_country):
+    """A confirmed signature's country was corrected: it counts for the new one."""
+    if old_country != new_country:
+        _add_to_count(petition_id, old_country, -1)
+        _add_to_count(petition_id, new_country, +1)
+
+
+def _count_changes(signatures, delta):
+    by_key = {}
+    for signature in signatures:
+        key = (signature.petition_id, signature.country or "")
+        by_key[key] = by_key.get(key, 0) + delta
+    for (petition_id, country), change in by_key.items():
+        _add_to_count(petition_id, country, change)
+
+
+@transaction.atomic
+def recount(petition):
+    """Rebuild a petition's counters from its confirmed signatures."""
+    SignatureCount.objects.filter(petition=petition).delete()
+    rows = (
+        Signature.objects.filter(petition=petition, status=Signature.Status.CONFIRMED)
+        .values_list("country")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    SignatureCount.objects.bulk_create(
+        SignatureCount(petition=petition, country=country, shard=0, n=n) for country, n in rows
+    )
+
+
+# --- the signer's path -------------------------------------------------------------------
+
+
+@dataclass
+class SignResult:
+    signature: Signature
+    created: bool
+    mailed: bool
+
+
+def _schedule(task, signature):
+    # The request never waits for the mail server: the task runs after the commit, in the
+    # worker (or inline where TASKS_BACKEND is immediate, as in `make run`).
+    transaction.on_commit(lambda: task.enqueue(signature.pk))
+
+
+def sign(petition, data, ip=""):
+    """Sign `petition` with a SignatureForm's cleaned_data. Signing again with the same
+    address changes nothing and reveals nothing: it only mails the address again (a
+    fresh confirmation link, or a note that it has already signed), at most once every
+    RESEND_AFTER."""
+    from . import tasks
+
+    now = timezone.now()
+    fields = {
+        "name": data["name"],
+        "email": data["email"],
+        "country": data.get("country") or "",
+        "town": data.get("town") or "",
+        "organisation": data.get("organisation") or "",
+        "comment": data.get("comment") or "",
+        "public": bool(data.get("public")) and petition.list_signers,
+        "wants_updates": bool(data.get("wants_updates")),
+    }
+    email_hash = email_fingerprint(data["email"])
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                signature = Signature.objects.create(
+                    petition=petition,
+                    email_hash=email_hash,
+                    ip_hash=ip_fingerprint(ip) if ip else "",
+                    mailed_at=now,
+                    **fields,
+                )
+        except IntegrityError:
+            signature = None
+        if signature is not None:
+            _schedule(tasks.send_confirmation, signature)
+            return SignResult(signature, created=True, mailed=True)
+        signature = Signature.objects.select_for_update().get(petition=petition, email_hash=email_hash)
+        if signature.mailed_at and now - signature.mailed_at < RESEND_AFTER:
+            return SignResult(signature, created=False, mailed=False)
+        if signature.status == Signature.Status.REJECTED:
+            return SignResult(signature, created=False, mailed=False)
+        # The address as typed now is where this mail goes: the mailbox's owner is the
+        # only one who learns anything from it.
+        Signature.objects.filter(pk=signature.pk).update(mailed_at=now)
+        signature.mailed_at = now
+        if signature.status == Signature.Status.PENDING:
+            if signature.email != data["email"]:
+                Signature.objects.filter(pk=signature.pk).update(email=data["email"])
+                signature.email = data["email"]
+            _schedule(tasks.send_confirmation, signature)
+        else:
+            transaction.on_commit(lambda: tasks.send_already_signed.enqueue(signature.pk, data["email"]))
+        return SignResult(signature, created=False, mailed=True)
+
+
+def confirm(signature, now=None):
+    """Confirm a pending signature; True if this call confirmed it. Confirming twice, or
+    two clicks racing, counts once: only the update that finds it pending counts."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        changed = Signature.objects.filter(pk=signature.pk, status=Signature.Status.PENDING).update(
+            status=Signature.Status.CONFIRMED, confirmed_at=now
+        )
+        if not changed:
+            return False
+        _add_to_count(signature.petition_id, signature.country or "", 1)
+        if not signature.wants_updates:
+            # The confirmation link has done its work: the address is no longer needed.
+            Signature.objects.filter(pk=signature.pk).update(email="")
+    signature.status, signature.confirmed_at = Signature.Status.CONFIRMED, now
+    return True
+
+
+def set_status(signatures, status, now=None):
+    """Bulk confirm or reject (organisers in the admin). Returns how many changed."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        rows = list(
+            Signature.objects.select_for_update().filter(pk__in=[s.pk for s in signatures]).exclude(status=status)
+        )
+        was_confirmed = [s for s in rows if s.status == Signature.Status.CONFIRMED]
+        update = {"status": status}
+        if status == Signature.Status.CONFIRMED:
+            update["confirmed_at"] = now
+        Signature.objects.filter(pk__in=[s.pk for s in rows]).update(**update)
+        if status == Signature.Status.CONFIRMED:
+            _count_changes(rows, +1)
+        else:
+            _count_changes(was_confirmed, -1)
+    return len(rows)
+
+
+def delete_signatures(signatures):
+    """Withdraw (the signer's link) or delete (an organiser): the signature is gone, and
+    so is its share of the count."""
+    with transaction.atomic():
+        rows = list(Signature.objects.select_for_update().filter(pk__in=[s.pk for s in signatures]))
+        _count_changes([s for s in rows if s.status == Signature.Status.CONFIRMED], -1)
+        Signature.objects.filter(pk__in=[s.pk for s in rows]).delete()
+    return len(rows)
+
+
+def purge_unconfirmed(days, now=None):
+    """Delete signatures never confirmed within `days` days; returns how many."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
+    deleted, _by_model = Signature.objects.filter(status=Signature.Status.PENDING, created_at__lt=cutoff).delete()
+    return deleted
+
+
+def close_expired_petitions(today=None):
+    """Open petitions whose deadline has passed become closed; returns how many."""
+    today = today or timezone.localdate()
+    return Petition.objects.filter(status=Petition.Status.OPEN, deadline__lt=today).update(
+        status=Petition.Status.CLOSED
+    )

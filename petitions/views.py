@@ -1,0 +1,221 @@
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
+from django.db.models import Prefetch, Q
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_countries import countries
+
+from campaign.models import Appeal
+from campaign.preview import draft_context, mark_draft, visible_to
+from prisoners.models import Prisoner
+
+from . import services
+from .forms import SignatureForm
+from .models import Petition, Signature
+
+SIGNERS_PER_PAGE = 50
+LATEST_SIGNERS = 10
+COUNT_CACHE_SECONDS = 60
+
+
+def petition_list(request):
+    petitions = list(Petition.objects.public().with_totals().order_by("-created_at"))
+    return render(
+        request,
+        "petitions/petition_list.html",
+        {
+            "open": [p for p in petitions if p.takes_signatures],
+            "finished": [p for p in petitions if not p.takes_signatures],
+        },
+    )
+
+
+def _get_petition(slug, petitions=None):
+    petitions = petitions if petitions is not None else Petition.objects.public()
+    return get_object_or_404(
+        petitions.prefetch_related(
+            Prefetch("prisoners", queryset=Prisoner.objects.published()),
+            Prefetch("appeals", queryset=Appeal.objects.public()),
+        ),
+        slug=slug,
+    )
+
+
+def _public_signers(petition):
+    if not petition.list_signers:
+        return Signature.objects.none()
+    return Signature.objects.filter(petition=petition, status=Signature.Status.CONFIRMED, public=True).order_by("-id")
+
+
+def _detail(request, petition, form, status=200):
+    by_country = petition.count_by_country()
+    total = sum(by_country.values())
+    countries_ranked = sorted(
+        ((countries.name(code) if code else _("Country not given"), n) for code, n in by_country.items()),
+        key=lambda row: (-row[1], str(row[0])),
+    )
+    is_draft = petition.status == Petition.Status.DRAFT
+    response = render(
+        request,
+        "petitions/petition_detail.html",
+        {
+            "petition": petition,
+            "form": form,
+            "total": total,
+            "percent": min(100, round(100 * total / petition.goal)) if petition.goal else None,
+            "by_country": countries_ranked,
+            "latest": list(_public_signers(petition)[:LATEST_SIGNERS]),
+            "retention_days": settings.UNCONFIRMED_RETENTION_DAYS,
+            **draft_context(petition, is_draft),
+        },
+        status=status,
+    )
+    return mark_draft(response) if is_draft else response
+
+
+@require_GET
+def petition_detail(request, slug):
+    petition = _get_petition(slug, visible_to(request, Petition.objects.all(), ~Q(status=Petition.Status.DRAFT)))
+    return _detail(request, petition, SignatureForm(petition=petition))
+
+
+@never_cache
+@require_POST
+def petition_sign(request, slug):
+    petition = _get_petition(slug)
+    if not petition.takes_signatures:
+        return render(request, "petitions/petition_closed.html", {"petition": petition}, status=410)
+    form = SignatureForm(request.POST, petition=petition)
+    ip = services.client_ip(request)
+    if services.over_rate_limit(services.ip_fingerprint(ip)):
+        form.is_valid()  # keeps what was typed, with the errors of any bad field
+        form.add_error(
+            None,
+            _(
+                "Many signatures have come from your network in the last hour, so we are not taking more from it "
+                "just now. Please try again in an hour, or sign from another connection. What you typed is kept below."
+            ),
+        )
+        return _detail(request, petition, form, status=429)
+    if not form.is_valid():
+        return _detail(request, petition, form, status=400)
+    if not form.is_trap:
+        services.sign(petition, form.cleaned_data, ip)
+    # Whatever happened (a new signature, a second one from the same address, a bot), the
+    # same page: a stranger learns nothing about whether an address has signed.
+    return redirect("petitions:check_email", slug=petition.slug)
+
+
+def check_email(request, slug):
+    petition = _get_petition(slug)
+    return render(
+        request, "petitions/check_email.html", {"petition": petition, "link_days": settings.CONFIRM_LINK_DAYS}
+    )
+
+
+def _token_page(request, token, purpose, max_age=None):
+    """The signature behind a mailed link, or the response explaining why there is none."""
+    try:
+        signature = services.signature_from_token(token, purpose, max_age=max_age)
+    except services.ExpiredToken:
+        return None, render(request, "petitions/link_problem.html", {"problem": "expired"}, status=410)
+    except services.BadToken:
+        return None, render(request, "petitions/link_problem.html", {"problem": "bad"}, status=400)
+    if signature is None:
+        return None, render(request, "petitions/link_problem.html", {"problem": "gone"}, status=404)
+    return signature, None
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def confirm(request, token):
+    """GET shows a button; only its POST confirms, so mail scanners that open links can
+    neither confirm a signature nor use up the link."""
+    signature, problem = _token_page(request, token, "confirm", max_age=services.confirm_link_max_age())
+    if problem:
+        return problem
+    petition = signature.petition
+    if request.method == "POST" and signature.status == Signature.Status.PENDING:
+        if not petition.takes_signatures:
+            return render(request, "petitions/petition_closed.html", {"petition": petition}, status=410)
+        services.confirm(signature)
+        messages.success(request, _("Thank you: your signature is confirmed and counted."))
+        return redirect(reverse("petitions:detail", args=[petition.slug]) + "#count")
+    if signature.status == Signature.Status.CONFIRMED:
+        if request.method == "POST":
+            messages.info(request, _("Your signature was already confirmed. It is counted once."))
+            return redirect(reverse("petitions:detail", args=[petition.slug]) + "#count")
+        return render(request, "petitions/confirm.html", {"signature": signature, "petition": petition, "done": True})
+    if signature.status == Signature.Status.REJECTED:
+        return render(request, "petitions/link_problem.html", {"problem": "gone"}, status=404)
+    return render(request, "petitions/confirm.html", {"signature": signature, "petition": petition})
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def withdraw(request, token):
+    signature, problem = _token_page(request, token, "withdraw")
+    if problem:
+        if problem.status_code == 404:
+            return render(request, "petitions/withdrawn.html", {}, status=200)
+        return problem
+    if request.method == "POST":
+        petition = signature.petition
+        services.delete_signatures([signature])
+        return render(request, "petitions/withdrawn.html", {"petition": petition})
+    return render(request, "petitions/withdraw.html", {"signature": signature, "petition": signature.petition})
+
+
+@require_GET
+def signers(request, slug):
+    """Signers who agreed to be listed, newest first, page by page. Pages are marked by
+    ids (?before=), not numbers, so page 1,000 costs what page 1 does."""
+    petition = _get_petition(slug)
+    rows = _public_signers(petition)
+    try:
+        before = int(request.GET.get("before", ""))
+    except ValueError:
+        before = None
+    if before:
+        rows = rows.filter(id__lt=before)
+    page = list(rows[: SIGNERS_PER_PAGE + 1])
+    more = len(page) > SIGNERS_PER_PAGE
+    page = page[:SIGNERS_PER_PAGE]
+    return render(
+        request,
+        "petitions/signers.html",
+        {
+            "petition": petition,
+            "signers": page,
+            "older_url": f"?before={page[-1].id}" if more else "",
+            "is_first_page": not before,
+        },
+    )
+
+
+@require_GET
+def count_json(request, slug):
+    """The count for other sites to show: open to any origin, cached for a minute."""
+    key = f"petition-count:{slug}"
+    data = cache.get(key)
+    if data is None:
+        petition = get_object_or_404(Petition.objects.public(), slug=slug)
+        data = {
+            "petition": petition.slug,
+            "title": petition.title,
+            "url": f"{settings.SITE_URL}{petition.get_absolute_url()}",
+            "status": petition.status,
+            "signatures": petition.confirmed_count(),
+            "goal": petition.goal,
+            "deadline": petition.deadline.isoformat() if petition.deadline else None,
+        }
+        cache.set(key, data, COUNT_CACHE_SECONDS)
+    response = JsonResponse(data)
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Cache-Control"] = f"public, max-age={COUNT_CACHE_SECONDS}"
+    return response
