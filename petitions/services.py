@@ -290,11 +290,3 @@ def purge_unconfirmed(days, now=None):
     cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
     deleted, _by_model = Signature.objects.filter(status=Signature.Status.PENDING, created_at__lt=cutoff).delete()
     return deleted
-
-
-def close_expired_petitions(today=None):
-    """Open petitions whose deadline has passed become closed; returns how many."""
-    today = today or timezone.localdate()
-    return Petition.objects.filter(status=Petition.Status.OPEN, deadline__lt=today).update(
-        status=Petition.Status.CLOSED
-    )

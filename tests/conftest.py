@@ -126,3 +126,66 @@ def organiser_member(django_user_model):
     user = django_user_model.objects.create_user("organiser2", "o2@example.org", "pass-word-123", is_staff=True)
     user.groups.add(Group.objects.get(name="Organiser"))
     return user
+
+
+# --- petitions -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def make_petition(db):
+    from django.core.cache import cache
+
+    from petitions.models import Petition
+
+    # Rate limits and the count API live in the cache: each test starts with none.
+    cache.clear()
+
+    def make(**fields):
+        n = next(_counter)
+        fields.setdefault("title", f"Petition {n}")
+        fields.setdefault("slug", f"petition-{n}")
+        fields.setdefault("text", "We call for the reinstatement of Erlan Tabinov.")
+        fields.setdefault("addressed_to", "KazMinerals plc, London")
+        fields.setdefault("status", Petition.Status.OPEN)
+        return Petition.objects.create(**fields)
+
+    return make
+
+
+@pytest.fixture
+def sign_data():
+    """What a person types into the signing form, as a POST."""
+
+    def data(**fields):
+        from django.core import signing
+
+        from petitions.forms import STARTED_SALT
+
+        values = {
+            "name": "Aigul Example",
+            "email": "aigul@example.org",
+            "country": "GB",
+            "town": "Leeds",
+            "organisation": "Example Trades Council",
+            "comment": "",
+            "public": "on",
+            "started": signing.dumps(0, salt=STARTED_SALT),  # shown long ago: not a bot's speed
+        }
+        values.update(fields)
+        return {key: value for key, value in values.items() if value is not None}
+
+    return data
+
+
+@pytest.fixture
+def sign(client, django_capture_on_commit_callbacks):
+    """POST the signing form as a browser would. The confirmation mail is queued once the
+    signature is committed; the test's own transaction never commits, so the queued
+    callbacks are run here, as a real commit would run them."""
+    from django.urls import reverse
+
+    def post(petition, data, **extra):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(reverse("petitions:sign", args=[petition.slug]), data, **extra)
+
+    return post

@@ -1,0 +1,73 @@
+import time
+
+import pytest
+from django.core import mail, signing
+from django.test import RequestFactory
+
+from petitions.forms import STARTED_SALT
+from petitions.models import Signature
+from petitions.services import client_ip, ip_fingerprint
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_filled_honeypot_gets_the_usual_page_and_saves_nothing(make_petition, sign_data, sign):
+    petition = make_petition()
+    response = sign(petition, sign_data(website="http://spam.example"))
+    assert response.status_code == 302 and "check-your-email" in response["Location"]
+    assert Signature.objects.count() == 0 and not mail.outbox
+
+
+def test_a_form_sent_back_faster_than_a_person_types_saves_nothing(make_petition, sign_data, sign):
+    petition = make_petition()
+    response = sign(petition, sign_data(started=signing.dumps(time.time(), salt=STARTED_SALT)))
+    assert response.status_code == 302
+    assert Signature.objects.count() == 0 and not mail.outbox
+
+
+def test_a_stale_or_forged_form_asks_a_person_to_send_it_again_and_keeps_what_they_typed(
+    make_petition, sign_data, sign
+):
+    petition = make_petition()
+    response = sign(petition, sign_data(started="forged", town="Aktau"))
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "open too long" in page and 'value="Aktau"' in page
+    assert Signature.objects.count() == 0
+    # The form on that page carries a fresh start time: sending it again works.
+    fresh = response.context["form"].data["started"]
+    assert sign(petition, sign_data(started=fresh)).status_code == 302
+    assert Signature.objects.count() == 1
+
+
+def test_over_the_rate_limit_a_person_gets_a_clear_message_and_keeps_their_input(
+    make_petition, sign_data, sign, settings
+):
+    settings.SIGN_RATE_LIMIT = 2
+    petition = make_petition()
+    for n in range(2):
+        assert sign(petition, sign_data(email=f"s{n}@example.org")).status_code == 302
+    response = sign(petition, sign_data(email="third@example.org", town="Zhezkazgan"))
+    assert response.status_code == 429
+    page = response.content.decode()
+    assert "try again in an hour" in page and 'value="Zhezkazgan"' in page and 'value="third@example.org"' in page
+    assert Signature.objects.count() == 2
+    # Another network is not affected.
+    assert sign(petition, sign_data(email="other@example.org"), REMOTE_ADDR="192.0.2.9").status_code == 302
+
+
+def test_the_ip_address_is_stored_only_as_a_keyed_hash(make_petition, sign_data, sign):
+    petition = make_petition()
+    sign(petition, sign_data(), REMOTE_ADDR="203.0.113.7")
+    signature = Signature.objects.get()
+    assert signature.ip_hash == ip_fingerprint("203.0.113.7")
+    assert "203.0.113.7" not in str(Signature.objects.values().get())
+
+
+def test_behind_proxies_the_address_the_outermost_proxy_saw_counts(settings):
+    request = RequestFactory().post("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="1.2.3.4, 198.51.100.5, 10.0.0.1")
+    settings.NUM_PROXIES = 0
+    assert client_ip(request) == "10.0.0.2"
+    settings.NUM_PROXIES = 2
+    # The client could have written 1.2.3.4 itself; the proxies added the last two.
+    assert client_ip(request) == "198.51.100.5"
