@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F
 from django.utils import timezone
 
-from .models import Petition, Signature, SignatureCount
+from .models import Signature, SignatureCount
 
 # A second confirmation mail to one address goes out at most this often.
 RESEND_AFTER = datetime.timedelta(minutes=5)
