@@ -16,7 +16,12 @@ from .forms import EditedLetterForm, SenderForm, SentForm, country_choices
 from .letters import MAILTO_LIMIT, as_pdf, as_text
 from .models import Appeal, Recipient, Target
 from .preview import draft_context, mark_draft, visible_to
+from .ratelimit import client_ip, ip_fingerprint, over_limit
 from .services import build_letters, record_letter_sent
+
+# "I've sent it" presses counted from one network address in an hour; more are thanked
+# but not counted, so a script cannot inflate an appeal's count.
+LETTERS_COUNTED_PER_HOUR = 20
 
 
 def home(request):
@@ -200,6 +205,13 @@ def letter_sent(request, slug):
             request, _("We could not count that letter: please choose how you sent it, and a country from the list.")
         )
         return _detail(request, appeal, _sender_form(request, appeal), status=400)
+    if over_limit("letter-sent", ip_fingerprint(client_ip(request)), LETTERS_COUNTED_PER_HOUR):
+        # Someone pressing the button over and over, or a script inflating the count.
+        messages.warning(
+            request,
+            _("Thank you. We have counted many letters from your network in the last hour, so this one was not added."),
+        )
+        return _detail(request, appeal, _sender_form(request, appeal), status=429)
     record_letter_sent(appeal, form.cleaned_data["channel"], form.cleaned_data["country"])
     messages.success(request, _("Thank you. Your letter is counted (we keep no details about you)."))
     return redirect(appeal.get_absolute_url() + "#count")

@@ -6,17 +6,16 @@ counts in SignatureCount change in the same transaction as the signatures they c
 """
 
 import datetime
-import hashlib
-import hmac
 import random
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F
 from django.utils import timezone
+
+from campaign.ratelimit import ip_fingerprint, keyed_hash
 
 from .models import Signature, SignatureCount
 
@@ -42,47 +41,8 @@ def normalise_email(address):
     return f"{local}@{domain}"
 
 
-def _keyed_hash(purpose, value):
-    key = hashlib.sha256(f"{purpose}:{settings.SIGNATURE_HASH_KEY}".encode()).digest()
-    return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
-
-
 def email_fingerprint(address):
-    return _keyed_hash("email", normalise_email(address))
-
-
-def ip_fingerprint(ip):
-    return _keyed_hash("ip", ip or "")
-
-
-def client_ip(request):
-    """The signer's address. Behind NUM_PROXIES proxies it is the one the outermost of
-    them saw; any entries before that the client could have written itself."""
-    if settings.NUM_PROXIES:
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-        if len(forwarded) >= settings.NUM_PROXIES:
-            return forwarded[-settings.NUM_PROXIES]
-    return request.META.get("REMOTE_ADDR", "")
-
-
-# --- rate limit ------------------------------------------------------------------------
-
-
-def over_rate_limit(ip_hash, now=None):
-    """Count one attempt from a network address; True once it has made more than
-    SIGN_RATE_LIMIT in the current hour. The count lives in the shared cache (CACHE_URL),
-    so it holds across every app server."""
-    now = now or timezone.now()
-    key = f"sign-rate:{ip_hash}:{now:%Y%m%d%H}"
-    if cache.add(key, 1, timeout=3600):
-        count = 1
-    else:
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, timeout=3600)
-            count = 1
-    return count > settings.SIGN_RATE_LIMIT
+    return keyed_hash("email", normalise_email(address))
 
 
 # --- links in emails ---------------------------------------------------------------------

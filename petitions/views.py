@@ -12,6 +12,7 @@ from django_countries import countries
 
 from campaign.models import Appeal
 from campaign.preview import draft_context, mark_draft, visible_to
+from campaign.ratelimit import client_ip, ip_fingerprint, over_limit
 from prisoners.models import Prisoner
 
 from . import services
@@ -91,8 +92,8 @@ def petition_sign(request, slug):
     if not petition.takes_signatures:
         return render(request, "petitions/petition_closed.html", {"petition": petition}, status=410)
     form = SignatureForm(request.POST, petition=petition)
-    ip = services.client_ip(request)
-    if services.over_rate_limit(services.ip_fingerprint(ip)):
+    ip = client_ip(request)
+    if over_limit("sign", ip_fingerprint(ip), settings.SIGN_RATE_LIMIT):
         form.is_valid()  # keeps what was typed, with the errors of any bad field
         form.add_error(
             None,

@@ -6,8 +6,10 @@ from campaign.models import Appeal, LetterSent
 pytestmark = pytest.mark.django_db
 
 
-def sent(client, appeal, **data):
-    return client.post(reverse("appeals:sent", args=[appeal.slug]), {"channel": "email", "country": ""} | data)
+def sent(client, appeal, REMOTE_ADDR="127.0.0.1", **data):  # noqa: N803 - the WSGI name
+    return client.post(
+        reverse("appeals:sent", args=[appeal.slug]), {"channel": "email", "country": ""} | data, REMOTE_ADDR=REMOTE_ADDR
+    )
 
 
 def test_ive_sent_it_counts_the_appeal_channel_country_and_date(client, make_appeal):
@@ -68,3 +70,13 @@ def test_the_appeal_list_shows_the_counts(client, make_appeal):
     sent(client, appeal, country="GB")
     assert "2 letters sent from 2 countries" in client.get(reverse("appeals:list")).content.decode()
     assert Appeal.objects.with_counts().get(pk=appeal.pk).sent_count == 2
+
+
+def test_one_network_cannot_inflate_the_count(client, make_appeal, monkeypatch):
+    from campaign import views
+
+    monkeypatch.setattr(views, "LETTERS_COUNTED_PER_HOUR", 3)
+    appeal = make_appeal()
+    assert [sent(client, appeal).status_code for _ in range(4)] == [302, 302, 302, 429]
+    assert LetterSent.objects.count() == 3
+    assert sent(client, appeal, REMOTE_ADDR="192.0.2.44").status_code == 302

@@ -4,9 +4,9 @@ import pytest
 from django.core import mail, signing
 from django.test import RequestFactory
 
+from campaign.ratelimit import client_ip, ip_fingerprint
 from petitions.forms import STARTED_SALT
 from petitions.models import Signature
-from petitions.services import client_ip, ip_fingerprint
 
 pytestmark = pytest.mark.django_db
 

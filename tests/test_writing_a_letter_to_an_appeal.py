@@ -95,7 +95,18 @@ def test_each_recipient_gets_its_own_salutation(client, make_appeal):
     assert "Your Excellency,\n\nWe, Jane Doe" in page
     assert "Dear Sirs,\n\nWe, Jane Doe" in page
     assert "010000, Astana, Ak-Orda" in page
-    assert "No email address for this recipient" in page  # the president: by post
+    assert "We have no email address for this recipient" in page  # the president: by post
+    # ...or by email to an address the supporter adds: every letter has its link.
+    assert page.count('class="btn btn-campaign mailto-link" href="mailto:?subject=') == 1
+    assert page.count('class="btn btn-campaign mailto-link" href="mailto:info@kmg.kz?') == 1
+
+
+def test_a_recipient_with_no_address_at_all_still_gets_a_letter_to_send(client, make_appeal):
+    government = Target.objects.create(kind="government", name="The government of Kazakhstan")
+    appeal = make_appeal(to=[government], cc=["kazakhstansolidarity@gmail.com"])
+    page = post_letter(client, appeal).content.decode()
+    assert "We have no address for this recipient" in page
+    assert 'href="mailto:?cc=kazakhstansolidarity@gmail.com&amp;subject=' in page
 
 
 def test_the_embassy_for_the_chosen_country_is_added(client, make_appeal, make_embassy):
