@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST, require_safe
 from django_countries import countries
 
+from petitions.models import Petition
 from prisoners.models import Prisoner
 
 from .forms import EditedLetterForm, SenderForm, SentForm, country_choices
@@ -28,10 +29,17 @@ def home(request):
     prisoners = Prisoner.objects.published().urgent_first().select_related("place_of_detention")
     held = [p for p in prisoners if p.is_held]
     appeals = Appeal.objects.active().with_counts()[:4]
+    petitions = Petition.objects.taking_signatures().with_totals().order_by("-created_at")[:4]
     return render(
         request,
         "campaign/home.html",
-        {"held": held[:6], "held_count": len(held), "prisoner_count": len(prisoners), "appeals": appeals},
+        {
+            "held": held[:6],
+            "held_count": len(held),
+            "prisoner_count": len(prisoners),
+            "appeals": appeals,
+            "petitions": petitions,
+        },
     )
 
 

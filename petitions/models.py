@@ -24,6 +24,10 @@ class PetitionQuerySet(models.QuerySet):
     def public(self):
         return self.exclude(status=Petition.Status.DRAFT)
 
+    def taking_signatures(self):
+        today = timezone.localdate()
+        return self.filter(status=Petition.Status.OPEN).filter(Q(deadline__isnull=True) | Q(deadline__gte=today))
+
     def with_totals(self):
         """Each petition's confirmed signatures as `total`, from its counter shards."""
         shards = (

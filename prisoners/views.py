@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from campaign.models import Appeal
 from campaign.preview import draft_context, mark_draft, visible_to
+from petitions.models import Petition
 
 from .models import CaseEvent, Prisoner
 
@@ -43,10 +44,11 @@ def prisoner_detail(request, slug):
         slug=slug,
     )
     appeals = Appeal.objects.public().filter(prisoners=prisoner)
+    petitions = Petition.objects.public().filter(prisoners=prisoner)
     is_draft = not prisoner.is_published
     response = render(
         request,
         "prisoners/prisoner_detail.html",
-        {"prisoner": prisoner, "appeals": appeals, **draft_context(prisoner, is_draft)},
+        {"prisoner": prisoner, "appeals": appeals, "petitions": petitions, **draft_context(prisoner, is_draft)},
     )
     return mark_draft(response) if is_draft else response

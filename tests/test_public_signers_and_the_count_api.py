@@ -112,3 +112,14 @@ def test_petitions_are_listed_open_first_with_their_counts(client, make_petition
     assert [p.title for p in response.context["finished"]] == ["Finished"]
     assert "Hidden draft" not in response.content.decode()
     assert "1 signature" in response.content.decode()
+
+
+def test_the_home_page_and_case_pages_lead_to_the_petitions(client, make_petition, make_prisoner):
+    prisoner = make_prisoner(name="Roza Tuletaeva", slug="roza")
+    petition = make_petition(title="Review the oil workers' sentences")
+    petition.prisoners.add(prisoner)
+    make_petition(title="A closed one", status="closed")
+    home = client.get(reverse("home")).content.decode()
+    assert "Review the oil workers&#x27; sentences" in home and "A closed one" not in home
+    case = client.get(prisoner.get_absolute_url()).content.decode()
+    assert "Petitions about this case" in case and petition.get_absolute_url() in case
