@@ -74,6 +74,8 @@ class Petition(models.Model):
     delivered_to = models.CharField(_("delivered to"), max_length=300, blank=True)
     delivery_note = models.TextField(_("about the hand-over"), blank=True)
     delivery_photo = models.ImageField(_("photo of the hand-over"), upload_to="petitions/", blank=True)
+    # Set when the news of the delivery is queued for the signers: it goes out once.
+    signers_told_at = models.DateTimeField(_("signers told of the delivery"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
