@@ -13,13 +13,27 @@ FORM_MAX_AGE = 24 * 3600
 
 
 class SignatureForm(forms.Form):
-    name = forms.CharField(label=_("Your name"), max_length=100)
+    name = forms.CharField(
+        label=_("Your name"), max_length=100, error_messages={"required": _("Please give your name.")}
+    )
     email = forms.EmailField(
         label=_("Your email"),
         max_length=254,
         help_text=_("We send you a link to confirm your signature. It is never shown anywhere."),
+        error_messages={
+            "required": _("Please give your email address: we send the confirmation link there."),
+            "invalid": _("This does not look like an email address. Please check it for typing mistakes."),
+        },
     )
-    country = forms.ChoiceField(label=_("Country"), choices=country_choices, widget=QuickSelect)
+    country = forms.ChoiceField(
+        label=_("Country"),
+        choices=country_choices,
+        widget=QuickSelect,
+        error_messages={
+            "required": _("Please choose your country."),
+            "invalid_choice": _("Please choose your country from the list."),
+        },
+    )
     town = forms.CharField(label=_("Town"), max_length=100, required=False, help_text=_("Optional."))
     organisation = forms.CharField(
         label=_("Organisation or trade union"), max_length=150, required=False, help_text=_("Optional.")

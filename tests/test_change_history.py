@@ -94,3 +94,29 @@ def test_places_of_detention_and_sources_have_a_history_too(organiser_client, pl
     assert response.status_code == 200
     assert place.history.count() == 2
     assert "new address" in response.content.decode()
+
+
+def test_appeals_and_petitions_keep_who_changed_what(organiser_client, organiser, make_appeal, make_petition):
+    appeal = make_appeal(title="Free Natalia Sokolova")
+    petition = make_petition(title="Reinstate Erlan Tabinov")
+    # The appeal is closed in code as the admin's list_editable would, the petition through its form.
+    appeal.status = "closed"
+    appeal._history_user = organiser
+    appeal.save()
+    url = reverse("admin:petitions_petition_change", args=[petition.pk])
+    form = organiser_client.get(url).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if k in form.fields and v not in (None, [], "")}
+    data.update({"status": "closed", "list_signers": "on"})
+    response = organiser_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert petition.history.latest().history_user == organiser
+    assert petition.history.latest().status == "closed"
+    for name, obj in [("petitions_petition", petition), ("campaign_appeal", appeal)]:
+        html = organiser_client.get(reverse(f"admin:{name}_history", args=[obj.pk])).content.decode()
+        assert organiser.username in html, name
+
+
+def test_signatures_keep_no_history():
+    from petitions.models import Signature
+
+    assert not hasattr(Signature, "history")
