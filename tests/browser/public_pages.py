@@ -27,9 +27,19 @@ PUBLIC_PAGES = [
     PublicPage("case page of someone held", "/prisoners/vadim-kuramshin/"),
     PublicPage("page not found", "/prisoners/no-such-case/", status=404),
     PublicPage("page not found outside any section", "/no-such-page/", status=404),
-    # When appeals land:    PublicPage("appeal", "/appeals/<demo slug>/"), its letter and printable letter.
-    # When petitions land:  PublicPage("petition", "/petitions/<demo slug>/"), "check your email",
-    #                       the confirmation page and the confirmed page.
+    PublicPage("appeal list", "/appeals/"),
+    PublicPage("appeal", "/appeals/oil-workers-model-letter-of-protest/"),
+    PublicPage("closed appeal", "/appeals/hands-off-roza-tuletaeva/"),
+    PublicPage("embassy directory", "/appeals/embassies/"),
+    PublicPage("embassy directory for one country", "/appeals/embassies/?country=GB"),
+    # An appeal's letter and printable letter answer a POST only: journey 1 reaches them.
+    PublicPage("petition list", "/petitions/"),
+    PublicPage("petition", "/petitions/kazminerals-workers-demands/"),
+    PublicPage("petition signers", "/petitions/kazminerals-workers-demands/signers/"),
+    PublicPage("check your email", "/petitions/kazminerals-workers-demands/check-your-email/"),
+    PublicPage("petition link that does not work", "/petitions/confirm/not-a-real-link/", status=400),
+    # The confirmation and withdrawal pages need a signature's token: the tests that
+    # check them make one (test_public_pages_pass_axe..., journey 2).
 ]
 
 LIGHT_PAGES = [page for page in PUBLIC_PAGES if page.light]
