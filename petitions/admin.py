@@ -1,11 +1,19 @@
 import datetime
+import logging
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection, transaction
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -14,11 +22,14 @@ from django_countries import countries
 from simple_history.admin import SimpleHistoryAdmin
 
 from campaign import dashboard
+from campaign.roles import SIGNER_DATA_PERMISSION
 
-from . import services
+from . import handover, paper, services
 from .models import PaperBatch, Petition, Signature, SignatureCount
 
 GROWTH_DAYS = 60
+
+logger = logging.getLogger(__name__)
 
 
 class EstimatedCountPaginator(Paginator):
@@ -104,6 +115,105 @@ class PetitionAdmin(SimpleHistoryAdmin):
         )
         return chart or _("No confirmed signatures in the last %(days)d days.") % {"days": GROWTH_DAYS}
 
+    # --- the hand-over: pack, export, delivery -----------------------------------------------
+
+    change_form_template = "admin/petitions/petition/change_form.html"
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<path:object_id>/hand-over.pdf", view(self.handover_pack_view), name="petitions_petition_handover"),
+            path("<path:object_id>/signatures.csv", view(self.export_view), name="petitions_petition_export"),
+            path("<path:object_id>/delivery/", view(self.delivery_view), name="petitions_petition_delivery"),
+        ] + super().get_urls()
+
+    def _petition(self, request, object_id):
+        petition = self.get_object(request, unquote(object_id))
+        if petition is None:
+            raise Http404
+        return petition
+
+    def handover_pack_view(self, request, object_id):
+        # The permission first: whoever may not make packs learns nothing, not even whether
+        # the petition exists.
+        if not request.user.has_perm("petitions.handover_pack"):
+            raise PermissionDenied
+        petition = self._petition(request, object_id)
+        logger.info("%s made the hand-over pack of petition %s", request.user.get_username(), petition.pk)
+        response = HttpResponse(handover.pack_pdf(petition), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{petition.slug}-hand-over.pdf"'
+        add_never_cache_headers(response)
+        return response
+
+    def export_view(self, request, object_id):
+        if not request.user.has_perm("petitions.export_signatures"):
+            raise PermissionDenied
+        petition = self._petition(request, object_id)
+        with_emails = request.GET.get("emails") == "1"
+        logger.info(
+            "%s exported the signatures of petition %s%s",
+            request.user.get_username(),
+            petition.pk,
+            " with emails" if with_emails else "",
+        )
+        response = StreamingHttpResponse(
+            handover.export_rows(petition, with_emails=with_emails), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{handover.export_filename(petition, with_emails)}"'
+        add_never_cache_headers(response)
+        return response
+
+    def delivery_view(self, request, object_id):
+        petition = self._petition(request, object_id)
+        if not self.has_change_permission(request, petition):
+            raise PermissionDenied
+        # Mailing the signers uses their addresses: Organisers only.
+        may_tell = request.user.has_perm(SIGNER_DATA_PERMISSION) and not petition.signers_told_at
+        to_tell = handover.signers_to_tell(petition).count() if may_tell else 0
+        if request.method == "POST":
+            form = handover.DeliveryForm(request.POST, request.FILES, instance=petition, to_tell=to_tell)
+            if form.is_valid():
+                data = form.cleaned_data
+                with transaction.atomic():
+                    # The form has put the new photo (or none) on the petition already.
+                    handover.record_delivery(
+                        petition,
+                        data["delivered_on"],
+                        where=data["delivered_where"],
+                        to=data["delivered_to"],
+                        note=data["delivery_note"],
+                    )
+                    told = handover.tell_signers_of_delivery(petition) if data.get("tell_signers") else None
+                self.message_user(request, _("The hand-over is recorded and the petition is closed."), messages.SUCCESS)
+                if told:
+                    self.message_user(
+                        request,
+                        ngettext(
+                            "%(n)d signer who asked for updates will be told by email.",
+                            "%(n)d signers who asked for updates will be told by email, a few each minute.",
+                            told,
+                        )
+                        % {"n": told},
+                        messages.SUCCESS,
+                    )
+                return redirect(reverse("admin:petitions_petition_change", args=[petition.pk]))
+        else:
+            initial = {} if petition.delivered_on else {"delivered_on": timezone.localdate()}
+            form = handover.DeliveryForm(instance=petition, initial=initial, to_tell=to_tell)
+        context = self.admin_site.each_context(request) | {
+            "opts": self.model._meta,
+            "original": petition,
+            "title": _("Record the hand-over: %(title)s") % {"title": petition.title},
+            "form": form,
+            "told_at": petition.signers_told_at,
+        }
+        return TemplateResponse(
+            request,
+            "admin/petitions/petition/delivery.html",
+            context,
+            status=400 if form.errors else 200,
+        )
+
 
 class CountryFilter(admin.SimpleListFilter):
     """Countries that have signatures, read from the counters rather than by scanning
@@ -188,9 +298,188 @@ class SignatureAdmin(admin.ModelAdmin):
         services.delete_signatures(list(queryset))
 
 
+# --- paper batches ---------------------------------------------------------------------------
+
+# A batch with more rows than this is too big to edit in one form (and over Django's limit
+# on the number of fields in a POST): its rows are edited in the signatures' list instead.
+INLINE_ROWS_LIMIT = 60
+
+
+class PaperSignatureInline(admin.TabularInline):
+    model = Signature
+    form = paper.PaperSignatureForm
+    fields = ["name", "organisation", "town", "country", "public", "email", "wants_updates", "possible_duplicate"]
+    readonly_fields = ["possible_duplicate"]
+    ordering = ["id"]
+    extra = 10
+    verbose_name = _("signature on the sheets")
+    verbose_name_plural = _("signatures on the sheets")
+
+
 @admin.register(PaperBatch)
 class PaperBatchAdmin(admin.ModelAdmin):
-    list_display = ["collected_where", "collected_on", "collected_by", "petition"]
+    list_display = ["collected_where", "collected_on", "collected_by", "petition", "signature_count"]
     list_filter = ["petition", "collected_on"]
     search_fields = ["collected_where", "collected_by"]
     raw_id_fields = ["petition"]
+    list_select_related = ["petition"]
+    inlines = [PaperSignatureInline]
+    change_form_template = "admin/petitions/paperbatch/change_form.html"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(signature_count=Count("signatures"))
+
+    @admin.display(description=_("signatures"), ordering="signature_count")
+    def signature_count(self, obj):
+        return obj.signature_count
+
+    @admin.display(description=_("signatures"))
+    def signatures_link(self, obj):
+        url = reverse("admin:petitions_signature_changelist") + f"?paper_batch__id__exact={obj.pk}"
+        return format_html(
+            '<a href="{}">{}</a>',
+            url,
+            ngettext(
+                "%(n)d signature: edit it in the list", "%(n)d signatures: edit them in the list", obj.signature_count
+            )
+            % {"n": obj.signature_count},
+        )
+
+    def _row_count(self, obj):
+        if obj is None or obj.pk is None:
+            return 0
+        if not hasattr(obj, "signature_count"):
+            obj.signature_count = obj.signatures.count()
+        return obj.signature_count
+
+    def get_inlines(self, request, obj):
+        return [] if self._row_count(obj) > INLINE_ROWS_LIMIT else self.inlines
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if self._row_count(obj):
+            fields.append("petition")  # its signatures count on that petition
+        if self._row_count(obj) > INLINE_ROWS_LIMIT:
+            fields.append("signatures_link")
+        return fields
+
+    def get_fields(self, request, obj=None):
+        fields = ["petition", "collected_where", "collected_on", "collected_by", "notes"]
+        if self._row_count(obj) > INLINE_ROWS_LIMIT:
+            fields.append("signatures_link")
+        return fields
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Signature:
+            return super().save_formset(request, form, formset, change)
+        # Keyed-in rows go through the same counting as every signature, never a bare save.
+        batch = form.instance
+        instances = formset.save(commit=False)
+        services.delete_signatures(formset.deleted_objects)
+        fields = ["name", "organisation", "town", "country", "public", "email", "wants_updates"]
+        new_rows = [{name: getattr(obj, name) for name in fields} for obj in instances if obj.pk is None]
+        added = paper.add_paper_signatures(batch, new_rows) if new_rows else []
+        formset.new_objects = added  # the change message in the batch's history names these
+        for row_form in formset.initial_forms:
+            obj = row_form.instance
+            if obj in formset.deleted_objects or not row_form.has_changed():
+                continue
+            paper.update_paper_signature(obj, row_form.initial.get("country"))
+        flagged = sum(signature.possible_duplicate for signature in added)
+        if flagged:
+            url = reverse("admin:petitions_signature_changelist") + (
+                f"?paper_batch__id__exact={batch.pk}&possible_duplicate__exact=1"
+            )
+            self.message_user(
+                request,
+                format_html(
+                    '{} <a href="{}">{}</a>',
+                    ngettext(
+                        "%(n)d new signature may repeat one already there: it is counted, and flagged for you to "
+                        "check.",
+                        "%(n)d new signatures may repeat ones already there: they are counted, and flagged for you "
+                        "to check.",
+                        flagged,
+                    )
+                    % {"n": flagged},
+                    url,
+                    _("See them"),
+                ),
+                messages.WARNING,
+            )
+
+    def delete_model(self, request, obj):
+        paper.delete_paper_batches([obj])
+
+    def delete_queryset(self, request, queryset):
+        paper.delete_paper_batches(list(queryset))
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/import/",
+                self.admin_site.admin_view(self.import_view),
+                name="petitions_paperbatch_import",
+            ),
+        ] + super().get_urls()
+
+    def import_view(self, request, object_id):
+        batch = self.get_object(request, unquote(object_id))
+        if batch is None:
+            raise Http404
+        if not (self.has_change_permission(request, batch) and request.user.has_perm("petitions.add_signature")):
+            raise PermissionDenied
+        rows, file_errors, refused = None, [], False
+        if request.method == "POST":
+            form = paper.PaperImportForm(request.POST, request.FILES)
+            if form.is_valid():
+                text = form.cleaned_data["csv_text"]
+                if "confirm" in request.POST:
+                    added, rows = paper.import_paper_csv(batch, text)
+                    if added:
+                        flagged = sum(signature.possible_duplicate for signature in added)
+                        self.message_user(
+                            request,
+                            ngettext(
+                                "%(n)d signature imported and counted",
+                                "%(n)d signatures imported and counted",
+                                len(added),
+                            )
+                            % {"n": len(added)}
+                            + (
+                                ngettext(
+                                    "; %(flagged)d is flagged as a possible duplicate.",
+                                    "; %(flagged)d are flagged as possible duplicates.",
+                                    flagged,
+                                )
+                                % {"flagged": flagged}
+                                if flagged
+                                else "."
+                            ),
+                            messages.WARNING if flagged else messages.SUCCESS,
+                        )
+                        return redirect(
+                            reverse("admin:petitions_signature_changelist") + f"?paper_batch__id__exact={batch.pk}"
+                        )
+                    refused = True
+                rows, file_errors = paper.parse_paper_csv(batch.petition, text)
+                form = paper.PaperImportForm(initial={"csv_text": text})
+        else:
+            form = paper.PaperImportForm()
+        has_errors = bool(rows) and any(row.errors for row in rows)
+        too_many = bool(rows) and len(rows) > paper.MAX_ROWS
+        context = self.admin_site.each_context(request) | {
+            "opts": self.model._meta,
+            "original": batch,
+            "title": _("Import paper signatures from a CSV file"),
+            "form": form,
+            "rows": rows,
+            "file_errors": file_errors,
+            "has_errors": has_errors or refused,
+            "can_import": bool(rows) and not has_errors and not too_many,
+            "duplicates": sum(bool(row.duplicate) for row in rows or []),
+            "list_signers": batch.petition.list_signers,
+        }
+        return TemplateResponse(
+            request, "admin/petitions/paperbatch/import.html", context, status=400 if has_errors else 200
+        )

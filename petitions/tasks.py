@@ -1,16 +1,17 @@
 """Email to signers, sent by django-tasks: inline in `make run` and the tests
 (TASKS_BACKEND=immediate), by `manage.py db_worker` in production (database)."""
 
+import datetime
 import logging
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django_tasks import task
 
-from .models import Signature
+from .models import Petition, Signature
 from .services import make_token
 
 logger = logging.getLogger(__name__)
@@ -68,3 +69,60 @@ def send_already_signed(signature_id, address):
     with translation.override(settings.LANGUAGE_CODE):
         subject = translation.gettext("You have already signed: %(title)s") % {"title": signature.petition.title}
         send("already_signed", signature, address, subject)
+
+
+# --- the news of a delivery ------------------------------------------------------------
+
+# Spread out so that a petition with thousands of signers stays within the mail provider's
+# sending limits; and behind confirmation links in the queue (a lower priority), so that a
+# new signer never waits for them.
+DELIVERY_NEWS_PER_MINUTE = 30
+NEWS_PRIORITY = -10
+
+
+@task(priority=NEWS_PRIORITY)
+def announce_delivery(petition_id):
+    """Queue one message per signer who asked for updates, each due a little after the one
+    before. Returns how many were queued."""
+    from .handover import signers_to_tell
+
+    petition = Petition.objects.filter(pk=petition_id).first()
+    if petition is None:
+        return 0
+    # The ids first: with the immediate backend each message goes out inside the loop.
+    ids = list(signers_to_tell(petition).order_by("pk").values_list("pk", flat=True))
+    spaced = send_delivery_news.get_backend().supports_defer
+    start = timezone.now()
+    interval = datetime.timedelta(seconds=60 / DELIVERY_NEWS_PER_MINUTE)
+    for position, signature_id in enumerate(ids):
+        news = send_delivery_news.using(run_after=start + position * interval) if spaced else send_delivery_news
+        news.enqueue(signature_id)
+    return len(ids)
+
+
+@task(priority=NEWS_PRIORITY)
+def send_delivery_news(signature_id):
+    signature = _signature(signature_id)
+    if signature is None or not (signature.wants_updates and signature.email):
+        return  # unsubscribed or withdrawn since the news was queued
+    petition = signature.petition
+    if signature.status != Signature.Status.CONFIRMED or petition.status != Petition.Status.DELIVERED:
+        return
+    unsubscribe_url = absolute(reverse("petitions:stop_updates", args=[make_token(signature, "stop_updates")]))
+    context = {"signature": signature, "petition": petition, **links(signature), "unsubscribe_url": unsubscribe_url}
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = translation.gettext("Delivered: %(title)s") % {"title": petition.title}
+        message = EmailMultiAlternatives(
+            subject=subject,
+            body=render_to_string("petitions/email/delivered.txt", context),
+            to=[signature.email],
+            headers={
+                "Auto-Submitted": "auto-generated",
+                # One-click unsubscribe in the mail program (RFC 8058): a POST to the link.
+                "List-Unsubscribe": f"<{unsubscribe_url}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            },
+        )
+        message.attach_alternative(render_to_string("petitions/email/delivered.html", context), "text/html")
+        message.send()
+    Signature.objects.filter(pk=signature.pk).update(mailed_at=timezone.now())
