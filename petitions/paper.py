@@ -342,6 +342,13 @@ class PaperSignatureForm(forms.ModelForm):
         model = Signature
         fields = ["name", "organisation", "town", "country", "public", "email", "wants_updates"]
         help_texts = {"email": "", "public": ""}
+        # Narrow enough for a whole row of the sheet on one line of the screen.
+        widgets = {
+            "name": forms.TextInput(attrs={"size": 16}),
+            "organisation": forms.TextInput(attrs={"size": 14}),
+            "town": forms.TextInput(attrs={"size": 10}),
+            "email": forms.EmailInput(attrs={"size": 14}),
+        }
 
     def clean_name(self):
         return _no_control_characters(self.cleaned_data["name"].strip())
