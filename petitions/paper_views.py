@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -20,6 +21,14 @@ from .views import _token_page
 SHEET_CACHE_SECONDS = 3600
 
 
+# Chrome shows a PDF inside a page of its own making, with inline styles and an <embed>,
+# all subject to the PDF response's own Content-Security-Policy and framing rules: the
+# site's policy (object-src 'none', frame DENY) would leave a "blocked" box instead of the
+# sheet. The PDF is made here and holds no script; framing by other sites stays refused.
+PDF_CONTENT_SECURITY_POLICY = "frame-ancestors 'self'"
+
+
+@xframe_options_sameorigin
 @require_GET
 def paper_sheet(request, slug):
     """The A4 sheet to print and collect signatures on. Made once per version of the
@@ -41,6 +50,7 @@ def paper_sheet(request, slug):
             cache.set(key, data, SHEET_CACHE_SECONDS)
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{petition.slug}-sheet.pdf"'
+    response["Content-Security-Policy"] = PDF_CONTENT_SECURITY_POLICY
     if is_draft:
         return mark_draft(response)
     response["Cache-Control"] = "public, max-age=600"

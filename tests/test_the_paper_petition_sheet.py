@@ -125,3 +125,11 @@ def test_a_closed_petition_has_no_sheet_and_a_draft_has_none_for_visitors(client
     client.force_login(organiser)
     response = sheet(client, draft)
     assert "no-store" in response["Cache-Control"] or "no-cache" in response["Cache-Control"]
+
+
+def test_the_sheet_opens_in_the_browsers_pdf_viewer_and_cannot_be_framed_by_other_sites(client, make_petition):
+    response = sheet(client, make_petition())
+    assert response["Content-Disposition"].startswith("inline;")
+    # The site's policy (object-src 'none') would block Chrome's viewer.
+    assert response["Content-Security-Policy"] == "frame-ancestors 'self'"
+    assert response["X-Frame-Options"] == "SAMEORIGIN"
