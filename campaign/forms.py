@@ -39,7 +39,7 @@ class QuickSelect(forms.Select):
         )
 
 
-def _no_control_characters(value):
+def no_control_characters(value):
     # A name is one line: line breaks and other control characters are typing slips or mischief.
     if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
         raise forms.ValidationError(_("Please use a single line without special characters."))
@@ -76,13 +76,13 @@ class SenderForm(forms.Form):
         return value if value in dict(self.fields["language"].choices) else ""
 
     def clean_name(self):
-        return _no_control_characters(self.cleaned_data["name"].strip())
+        return no_control_characters(self.cleaned_data["name"].strip())
 
     def clean_organisation(self):
-        return _no_control_characters(self.cleaned_data["organisation"].strip())
+        return no_control_characters(self.cleaned_data["organisation"].strip())
 
     def clean_town(self):
-        return _no_control_characters(self.cleaned_data["town"].strip())
+        return no_control_characters(self.cleaned_data["town"].strip())
 
 
 class EditedLetterForm(forms.Form):

@@ -89,7 +89,7 @@ class EmbassyRowForm(forms.ModelForm):
         )
 
 
-def _country_code(value):
+def country_code(value):
     value = (value or "").strip()
     if not value:
         return ""
@@ -125,7 +125,7 @@ def parse_embassy_csv(text):
         data = {c: (raw.get(c) or "").strip() for c in COLUMNS}
         if not any(data.values()):
             continue
-        data["country"] = _country_code(data["country"])
+        data["country"] = country_code(data["country"])
         row = ImportRow(line=number, data=data)
         form = EmbassyRowForm(data)
         if not form.is_valid():

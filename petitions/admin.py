@@ -70,7 +70,7 @@ class PetitionAdmin(SimpleHistoryAdmin):
             _("Hand-over"),
             {
                 "fields": ["delivered_on", "delivered_where", "delivered_to", "delivery_note", "delivery_photo"],
-                "description": _("When it has been handed over: fill these in and set the status to Delivered."),
+                "description": _("Filled in by “Record the hand-over” (above), which also closes the petition."),
             },
         ),
         (_("How it grows"), {"fields": ["growth"]}),

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
-from campaign.forms import QuickSelect, _no_control_characters, country_choices
+from campaign.forms import QuickSelect, country_choices, no_control_characters
 
 STARTED_SALT = "petitions.form-started"
 # A form older than this is refused with a plain "please send it again".
@@ -72,13 +72,13 @@ class SignatureForm(forms.Form):
             self.initial["started"] = signing.dumps(time.time(), salt=STARTED_SALT)
 
     def clean_name(self):
-        return _no_control_characters(self.cleaned_data["name"].strip())
+        return no_control_characters(self.cleaned_data["name"].strip())
 
     def clean_town(self):
-        return _no_control_characters(self.cleaned_data["town"].strip())
+        return no_control_characters(self.cleaned_data["town"].strip())
 
     def clean_organisation(self):
-        return _no_control_characters(self.cleaned_data["organisation"].strip())
+        return no_control_characters(self.cleaned_data["organisation"].strip())
 
     def clean_email(self):
         return self.cleaned_data["email"].strip()

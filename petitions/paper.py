@@ -2,7 +2,7 @@
 signatures organisers key in from it, by hand in the admin or from a CSV file.
 
 Paper signatures are confirmed by the organiser who keys them in: they count at once,
-through the same counters as online ones (services._count_changes), in the same
+through the same counters as online ones (services.count_changes), in the same
 transaction that creates them.
 """
 
@@ -25,8 +25,8 @@ from django_countries import countries
 from fpdf.enums import MethodReturnValue
 
 from campaign import pdf
-from campaign.forms import EmbassyImportForm, _no_control_characters
-from campaign.services import _country_code
+from campaign.forms import EmbassyImportForm, no_control_characters
+from campaign.services import country_code
 
 from . import services
 from .models import PaperBatch, Signature
@@ -287,7 +287,7 @@ def add_paper_signatures(batch, rows, now=None):
         try:
             with transaction.atomic():
                 Signature.objects.bulk_create(signatures, batch_size=500)
-                services._count_changes(signatures, +1)
+                services.count_changes(signatures, +1)
         except IntegrityError:
             if attempt:
                 raise
@@ -351,13 +351,13 @@ class PaperSignatureForm(forms.ModelForm):
         }
 
     def clean_name(self):
-        return _no_control_characters(self.cleaned_data["name"].strip())
+        return no_control_characters(self.cleaned_data["name"].strip())
 
     def clean_organisation(self):
-        return _no_control_characters(self.cleaned_data["organisation"].strip())
+        return no_control_characters(self.cleaned_data["organisation"].strip())
 
     def clean_town(self):
-        return _no_control_characters(self.cleaned_data["town"].strip())
+        return no_control_characters(self.cleaned_data["town"].strip())
 
     def clean(self):
         cleaned = super().clean()
@@ -383,17 +383,17 @@ class PaperRowForm(forms.Form):
     comment = forms.CharField(max_length=1000, required=False)
 
     def clean_name(self):
-        return _no_control_characters(self.cleaned_data["name"].strip())
+        return no_control_characters(self.cleaned_data["name"].strip())
 
     def clean_organisation(self):
-        return _no_control_characters(self.cleaned_data["organisation"].strip())
+        return no_control_characters(self.cleaned_data["organisation"].strip())
 
     def clean_town(self):
-        return _no_control_characters(self.cleaned_data["town"].strip())
+        return no_control_characters(self.cleaned_data["town"].strip())
 
     def clean_country(self):
         raw = self.cleaned_data["country"].strip()
-        code = _country_code(raw)
+        code = country_code(raw)
         if code and not countries.name(code):
             raise forms.ValidationError(
                 _("“%(value)s” is not a country we know: use a two-letter code such as GB, or the English name.")

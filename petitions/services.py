@@ -105,7 +105,7 @@ def move_count(petition_id, old_country, new_country):
         _add_to_count(petition_id, new_country, +1)
 
 
-def _count_changes(signatures, delta):
+def count_changes(signatures, delta):
     by_key = {}
     for signature in signatures:
         key = (signature.petition_id, signature.country or "")
@@ -229,9 +229,9 @@ def set_status(signatures, status, now=None):
             update["confirmed_at"] = now
         Signature.objects.filter(pk__in=[s.pk for s in rows]).update(**update)
         if status == Signature.Status.CONFIRMED:
-            _count_changes(rows, +1)
+            count_changes(rows, +1)
         else:
-            _count_changes(was_confirmed, -1)
+            count_changes(was_confirmed, -1)
     return len(rows)
 
 
@@ -240,7 +240,7 @@ def delete_signatures(signatures):
     so is its share of the count."""
     with transaction.atomic():
         rows = list(Signature.objects.select_for_update().filter(pk__in=[s.pk for s in signatures]))
-        _count_changes([s for s in rows if s.status == Signature.Status.CONFIRMED], -1)
+        count_changes([s for s in rows if s.status == Signature.Status.CONFIRMED], -1)
         Signature.objects.filter(pk__in=[s.pk for s in rows]).delete()
     return len(rows)
 
