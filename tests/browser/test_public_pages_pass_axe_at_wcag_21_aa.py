@@ -22,17 +22,20 @@ TOKEN_PAGES = {
     "confirm page": ("confirm", "pending", "Confirm your signature"),
     "confirm page once confirmed": ("confirm", "confirmed", "Your signature is confirmed"),
     "withdraw page": ("withdraw", "confirmed", "Withdraw your signature"),
+    "stop-the-emails page": ("stop_updates", "confirmed", "Stop the emails about this petition"),
 }
 
 
 @pytest.mark.parametrize("kind", TOKEN_PAGES)
 def test_a_page_from_a_signers_email_has_no_accessibility_violations(kind, page_at_each_width, demo_content, request):
+    from django.urls import reverse
+
     from petitions.models import Signature
     from petitions.services import make_token
 
     purpose, status, heading = TOKEN_PAGES[kind]
     signature = Signature.objects.filter(petition__slug="kazminerals-workers-demands", status=status).first()
-    response = page_at_each_width.goto(f"/petitions/{purpose}/{make_token(signature, purpose)}/")
+    response = page_at_each_width.goto(reverse(f"petitions:{purpose}", args=[make_token(signature, purpose)]))
     assert response.status == 200
     assert page_at_each_width.get_by_role("heading", level=1).inner_text() == heading
     save_screenshot(page_at_each_width, request.node.callspec.id)
