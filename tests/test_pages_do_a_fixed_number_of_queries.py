@@ -23,6 +23,16 @@ def test_list_pages_cost_the_same_with_10_or_300_prisoners(client, make_prisoner
     assert count_queries(client, reverse(url_name)) == few
 
 
+def test_a_case_page_costs_the_same_with_10_or_300_prisoners(client, make_prisoner, place):
+    case = make_prisoner(events=5, charges=2, place_of_detention=place)
+    for _ in range(9):
+        make_prisoner(events=5, charges=2, place_of_detention=place)
+    few = count_queries(client, case.get_absolute_url())
+    for _ in range(290):
+        make_prisoner(events=5, charges=2, place_of_detention=place)
+    assert count_queries(client, case.get_absolute_url()) == few
+
+
 def test_a_case_page_costs_the_same_with_a_short_or_long_timeline(client, make_prisoner, place):
     short = make_prisoner(events=1, charges=1, place_of_detention=place)
     long = make_prisoner(events=300, charges=10, place_of_detention=place)
