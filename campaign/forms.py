@@ -46,7 +46,21 @@ def no_control_characters(value):
     return value
 
 
-class SenderForm(forms.Form):
+class OneLineFieldsMixin:
+    """Name, organisation and town are one line each: trimmed, without control characters.
+    For any form that has some of these fields."""
+
+    def clean_name(self):
+        return no_control_characters(self.cleaned_data["name"].strip())
+
+    def clean_organisation(self):
+        return no_control_characters(self.cleaned_data["organisation"].strip())
+
+    def clean_town(self):
+        return no_control_characters(self.cleaned_data["town"].strip())
+
+
+class SenderForm(OneLineFieldsMixin, forms.Form):
     """Who signs the letter. Nothing here is stored."""
 
     name = forms.CharField(label=_("Your name"), max_length=100)
@@ -74,15 +88,6 @@ class SenderForm(forms.Form):
         # An unknown language (an old link, a hand-made request) falls back to English.
         value = self.cleaned_data.get("language") or ""
         return value if value in dict(self.fields["language"].choices) else ""
-
-    def clean_name(self):
-        return no_control_characters(self.cleaned_data["name"].strip())
-
-    def clean_organisation(self):
-        return no_control_characters(self.cleaned_data["organisation"].strip())
-
-    def clean_town(self):
-        return no_control_characters(self.cleaned_data["town"].strip())
 
 
 class EditedLetterForm(forms.Form):

@@ -5,14 +5,14 @@ from django.conf import settings
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
-from campaign.forms import QuickSelect, country_choices, no_control_characters
+from campaign.forms import OneLineFieldsMixin, QuickSelect, country_choices
 
 STARTED_SALT = "petitions.form-started"
 # A form older than this is refused with a plain "please send it again".
 FORM_MAX_AGE = 24 * 3600
 
 
-class SignatureForm(forms.Form):
+class SignatureForm(OneLineFieldsMixin, forms.Form):
     name = forms.CharField(
         label=_("Your name"), max_length=100, error_messages={"required": _("Please give your name.")}
     )
@@ -70,15 +70,6 @@ class SignatureForm(forms.Form):
             del self.fields["public"]
         if not self.is_bound:
             self.initial["started"] = signing.dumps(time.time(), salt=STARTED_SALT)
-
-    def clean_name(self):
-        return no_control_characters(self.cleaned_data["name"].strip())
-
-    def clean_town(self):
-        return no_control_characters(self.cleaned_data["town"].strip())
-
-    def clean_organisation(self):
-        return no_control_characters(self.cleaned_data["organisation"].strip())
 
     def clean_email(self):
         return self.cleaned_data["email"].strip()

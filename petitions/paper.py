@@ -25,7 +25,7 @@ from django_countries import countries
 from fpdf.enums import MethodReturnValue
 
 from campaign import pdf
-from campaign.forms import EmbassyImportForm, no_control_characters
+from campaign.forms import EmbassyImportForm, OneLineFieldsMixin
 from campaign.services import country_code
 
 from . import services
@@ -335,7 +335,7 @@ def _yes_no(value, column):
     )
 
 
-class PaperSignatureForm(forms.ModelForm):
+class PaperSignatureForm(OneLineFieldsMixin, forms.ModelForm):
     """One row of a paper sheet, keyed in by an organiser (the paper batch's inline)."""
 
     class Meta:
@@ -350,15 +350,6 @@ class PaperSignatureForm(forms.ModelForm):
             "email": forms.EmailInput(attrs={"size": 14}),
         }
 
-    def clean_name(self):
-        return no_control_characters(self.cleaned_data["name"].strip())
-
-    def clean_organisation(self):
-        return no_control_characters(self.cleaned_data["organisation"].strip())
-
-    def clean_town(self):
-        return no_control_characters(self.cleaned_data["town"].strip())
-
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("wants_updates") and not cleaned.get("email"):
@@ -370,7 +361,7 @@ COLUMNS = ["name", "organisation", "town", "country", "public", "email", "wants_
 MAX_ROWS = 5000
 
 
-class PaperRowForm(forms.Form):
+class PaperRowForm(OneLineFieldsMixin, forms.Form):
     """One row of a CSV file of paper signatures."""
 
     name = forms.CharField(max_length=100)
@@ -381,15 +372,6 @@ class PaperRowForm(forms.Form):
     email = forms.EmailField(max_length=254, required=False)
     wants_updates = forms.CharField(required=False)
     comment = forms.CharField(max_length=1000, required=False)
-
-    def clean_name(self):
-        return no_control_characters(self.cleaned_data["name"].strip())
-
-    def clean_organisation(self):
-        return no_control_characters(self.cleaned_data["organisation"].strip())
-
-    def clean_town(self):
-        return no_control_characters(self.cleaned_data["town"].strip())
 
     def clean_country(self):
         raw = self.cleaned_data["country"].strip()
