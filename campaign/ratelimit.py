@@ -34,11 +34,10 @@ def over_limit(scope, ip_hash, limit, now=None):
     than `limit` in the current hour."""
     now = now or timezone.now()
     key = f"rate:{scope}:{ip_hash}:{now:%Y%m%d%H}"
-    if cache.add(key, 1, timeout=3600):
-        return limit < 1
+    # Increment first: after the first attempt of the hour the key exists, and one incr is
+    # all it costs (atomic in Redis; a read and a write in the database cache).
     try:
         count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=3600)
-        count = 1
+    except ValueError:  # the hour's first attempt, unless another request added it first
+        count = 1 if cache.add(key, 1, timeout=3600) else cache.incr(key)
     return count > limit

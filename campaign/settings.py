@@ -71,6 +71,10 @@ def cache_settings(url):
         return {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": urlsplit(url).netloc or "django_cache",
+            # Its incr() sets the default timeout again: an hour, so a rate-limit counter
+            # lives out its hour. Room for a counter per address without culling live ones.
+            "TIMEOUT": 3600,
+            "OPTIONS": {"MAX_ENTRIES": 20000},
         }
     raise ImproperlyConfigured(f"CACHE_URL has an unknown scheme: {scheme!r}")
 

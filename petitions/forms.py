@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
-from campaign.forms import OneLineFieldsMixin, QuickSelect, country_choices
+from campaign.forms import CountryField, OneLineFieldsMixin
 
 STARTED_SALT = "petitions.form-started"
 # A form older than this is refused with a plain "please send it again".
@@ -25,10 +25,8 @@ class SignatureForm(OneLineFieldsMixin, forms.Form):
             "invalid": _("This does not look like an email address. Please check it for typing mistakes."),
         },
     )
-    country = forms.ChoiceField(
+    country = CountryField(
         label=_("Country"),
-        choices=country_choices,
-        widget=QuickSelect,
         error_messages={
             "required": _("Please choose your country."),
             "invalid_choice": _("Please choose your country from the list."),

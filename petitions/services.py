@@ -139,10 +139,15 @@ class SignResult:
     mailed: bool
 
 
-def _schedule(task, signature):
-    # The request never waits for the mail server: the task runs after the commit, in the
-    # worker (or inline where TASKS_BACKEND is immediate, as in `make run`).
-    transaction.on_commit(lambda: task.enqueue(signature.pk))
+def _schedule(task, *args):
+    """Queue an email task. The request never waits on the mail server: with the database
+    backend the task row is written in the signature's own transaction (one commit, and the
+    worker sees both or neither); run inline (TASKS_BACKEND=immediate, `make run`), it waits
+    until the signature is committed."""
+    if settings.TASKS_BACKEND == "immediate":
+        transaction.on_commit(lambda: task.enqueue(*args))
+    else:
+        task.enqueue(*args)
 
 
 def sign(petition, data, ip=""):
@@ -164,21 +169,20 @@ def sign(petition, data, ip=""):
         "wants_updates": bool(data.get("wants_updates")),
     }
     email_hash = email_fingerprint(data["email"])
+    try:
+        with transaction.atomic():
+            signature = Signature.objects.create(
+                petition=petition,
+                email_hash=email_hash,
+                ip_hash=ip_fingerprint(ip) if ip else "",
+                mailed_at=now,
+                **fields,
+            )
+            _schedule(tasks.send_confirmation, signature.pk)
+        return SignResult(signature, created=True, mailed=True)
+    except IntegrityError:
+        pass  # this address has signed: the unique constraint said so, whoever was first
     with transaction.atomic():
-        try:
-            with transaction.atomic():
-                signature = Signature.objects.create(
-                    petition=petition,
-                    email_hash=email_hash,
-                    ip_hash=ip_fingerprint(ip) if ip else "",
-                    mailed_at=now,
-                    **fields,
-                )
-        except IntegrityError:
-            signature = None
-        if signature is not None:
-            _schedule(tasks.send_confirmation, signature)
-            return SignResult(signature, created=True, mailed=True)
         signature = Signature.objects.select_for_update().get(petition=petition, email_hash=email_hash)
         if signature.mailed_at and now - signature.mailed_at < RESEND_AFTER:
             return SignResult(signature, created=False, mailed=False)
@@ -186,15 +190,13 @@ def sign(petition, data, ip=""):
             return SignResult(signature, created=False, mailed=False)
         # The address as typed now is where this mail goes: the mailbox's owner is the
         # only one who learns anything from it.
-        Signature.objects.filter(pk=signature.pk).update(mailed_at=now)
-        signature.mailed_at = now
+        update = {"mailed_at": now}
         if signature.status == Signature.Status.PENDING:
-            if signature.email != data["email"]:
-                Signature.objects.filter(pk=signature.pk).update(email=data["email"])
-                signature.email = data["email"]
-            _schedule(tasks.send_confirmation, signature)
+            update["email"] = data["email"]
+            _schedule(tasks.send_confirmation, signature.pk)
         else:
-            transaction.on_commit(lambda: tasks.send_already_signed.enqueue(signature.pk, data["email"]))
+            _schedule(tasks.send_already_signed, signature.pk, data["email"])
+        Signature.objects.filter(pk=signature.pk).update(**update)
         return SignResult(signature, created=False, mailed=True)
 
 

@@ -88,7 +88,9 @@ def petition_detail(request, slug):
 @never_cache
 @require_POST
 def petition_sign(request, slug):
-    petition = _get_petition(slug)
+    # The petition alone: its links to cases and appeals are read only if the form has to
+    # be shown again, keeping the path of a good signature short.
+    petition = get_object_or_404(Petition.objects.public(), slug=slug)
     if not petition.takes_signatures:
         return render(request, "petitions/petition_closed.html", {"petition": petition}, status=410)
     form = SignatureForm(request.POST, petition=petition)
