@@ -23,28 +23,32 @@ def _country_choices(language):
     return [("", str(_("Choose your country")))] + [(code, str(name)) for code, name in countries]
 
 
-class QuickSelect(forms.Select):
-    """A select rendered in one pass. Django renders each option through a template,
-    which for some 250 countries is most of a page's time."""
+@functools.lru_cache(maxsize=1024)
+def _country_options(language, selected):
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((code, " selected" if code == selected else "", label) for code, label in _country_choices(language)),
+    )
+
+
+class CountrySelect(forms.Select):
+    """The country list in one pass. Django draws each option through a template, which for
+    some 250 countries was most of a page's time; here the options are drawn once per
+    language and chosen country, and kept."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        value = "" if value is None else str(value)
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            ((code, " selected" if str(code) == value else "", label) for code, label in self.choices),
-        )
+        options = _country_options(translation.get_language(), "" if value is None else str(value))
         return format_html(
             '<select name="{}"{}>{}</select>', name, flatatt(self.build_attrs(self.attrs, attrs)), options
         )
 
 
 class CountryField(forms.ChoiceField):
-    """A country from the list, drawn with QuickSelect. A value is checked by looking it
-    up rather than by walking some 250 choices, which cost a signature more than its
-    database writes."""
+    """A country from the list. A value is checked by looking it up rather than by
+    walking some 250 choices, which cost a signature more than its database writes."""
 
-    widget = QuickSelect
+    widget = CountrySelect
 
     def __init__(self, **kwargs):
         super().__init__(choices=country_choices, **kwargs)
@@ -117,7 +121,7 @@ class SentForm(forms.Form):
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     country = CountryField(
-        label=_("From which country?"), required=False, widget=QuickSelect(attrs={"class": "form-select"})
+        label=_("From which country?"), required=False, widget=CountrySelect(attrs={"class": "form-select"})
     )
 
 
