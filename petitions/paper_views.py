@@ -16,7 +16,7 @@ from campaign.preview import mark_draft, visible_to
 
 from . import handover, paper
 from .models import Petition
-from .views import _token_page
+from .views import token_page
 
 SHEET_CACHE_SECONDS = 3600
 
@@ -64,7 +64,7 @@ def paper_sheet(request, slug):
 @require_http_methods(["GET", "HEAD", "POST"])
 def stop_updates(request, token):
     """GET shows a button, so that mail scanners opening links change nothing."""
-    signature, problem = _token_page(request, token, "stop_updates")
+    signature, problem = token_page(request, token, "stop_updates")
     if problem:
         if problem.status_code == 404:  # the signature was withdrawn: no email will come
             return render(request, "petitions/stop_updates.html", {"done": True})

@@ -121,7 +121,7 @@ def check_email(request, slug):
     )
 
 
-def _token_page(request, token, purpose, max_age=None):
+def token_page(request, token, purpose, max_age=None):
     """The signature behind a mailed link, or the response explaining why there is none."""
     try:
         signature = services.signature_from_token(token, purpose, max_age=max_age)
@@ -139,7 +139,7 @@ def _token_page(request, token, purpose, max_age=None):
 def confirm(request, token):
     """GET shows a button; only its POST confirms, so mail scanners that open links can
     neither confirm a signature nor use up the link."""
-    signature, problem = _token_page(request, token, "confirm", max_age=services.confirm_link_max_age())
+    signature, problem = token_page(request, token, "confirm", max_age=services.confirm_link_max_age())
     if problem:
         return problem
     petition = signature.petition
@@ -162,7 +162,7 @@ def confirm(request, token):
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def withdraw(request, token):
-    signature, problem = _token_page(request, token, "withdraw")
+    signature, problem = token_page(request, token, "withdraw")
     if problem:
         if problem.status_code == 404:
             return render(request, "petitions/withdrawn.html", {}, status=200)
