@@ -143,9 +143,10 @@ def confirm(request, token):
     if problem:
         return problem
     petition = signature.petition
+    if signature.status == Signature.Status.PENDING and not petition.takes_signatures:
+        # Closed since they signed: say so before they press anything.
+        return render(request, "petitions/petition_closed.html", {"petition": petition}, status=410)
     if request.method == "POST" and signature.status == Signature.Status.PENDING:
-        if not petition.takes_signatures:
-            return render(request, "petitions/petition_closed.html", {"petition": petition}, status=410)
         services.confirm(signature)
         messages.success(request, _("Thank you: your signature is confirmed and counted."))
         return redirect(reverse("petitions:detail", args=[petition.slug]) + "#count")

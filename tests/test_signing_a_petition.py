@@ -160,6 +160,7 @@ def test_a_pending_signature_cannot_be_confirmed_once_the_petition_closed(client
     sign(petition, sign_data())
     petition.status = "closed"
     petition.save()
+    assert client.get(link(mail.outbox[0], "confirm")).status_code == 410
     assert client.post(link(mail.outbox[0], "confirm")).status_code == 410
     assert petition.confirmed_count() == 0
 
