@@ -1,15 +1,10 @@
 """The dashboard on the admin index: one function per panel, each a fixed number of
-queries however much data there is.
-
-Appeals and petitions are read through their app labels, so a panel stays empty until
-its app is installed and fills itself once it is.
-"""
+queries however much data there is."""
 
 import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.apps import apps
 from django.db.models import Count, DateTimeField, F
 from django.db.models.functions import TruncDate
 from django.urls import NoReverseMatch, reverse
@@ -27,30 +22,6 @@ ANNIVERSARIES = [
     (12, 16, _("Anniversary of the Zhanaozen massacre (16 December 2011)")),
     (5, 26, _("Anniversary of the mass walkout at OzenMunaiGaz (26 May 2011)")),
 ]
-
-# Last days to act: (model, the rows still running, its date field, what to call it).
-DEADLINES = [
-    ("campaign.Appeal", {"status": "active"}, "deadline", _("Appeal deadline")),
-    ("petitions.Petition", {"status": "open"}, "deadline", _("Petition deadline")),
-]
-
-# Signatures: confirmed ones make the chart, the others wait for an organiser.
-SIGNATURE_MODEL = "petitions.Signature"
-SIGNATURES_COUNTED = {"status": "confirmed", "petition__status": "open"}
-SIGNATURES_COUNTED_ON = "confirmed_at"
-SIGNATURES_SERIES_BY = "petition__title"
-SIGNATURES_WAITING = {"status": "pending"}
-
-APPEAL_MODEL = "campaign.Appeal"
-APPEALS_SHOWN = {"status__in": ["active", "closed"]}
-LETTERS_SENT = "letters_sent"
-
-
-def model_or_none(label):
-    try:
-        return apps.get_model(label)
-    except LookupError:
-        return None
 
 
 def admin_url(obj, action="change"):
@@ -96,13 +67,13 @@ def daily_counts(queryset, date_field, series_by, first_day, last_day):
 
 
 def signatures_per_day(today, days=CHART_DAYS):
-    Signature = model_or_none(SIGNATURE_MODEL)
-    if Signature is None:
-        return []
+    """Confirmed signatures of the open petitions, per petition and day."""
+    from petitions.models import Petition, Signature
+
     counts = daily_counts(
-        Signature.objects.filter(**SIGNATURES_COUNTED),
-        SIGNATURES_COUNTED_ON,
-        SIGNATURES_SERIES_BY,
+        Signature.objects.filter(status=Signature.Status.CONFIRMED, petition__status=Petition.Status.OPEN),
+        "confirmed_at",
+        "petition__title",
         today - datetime.timedelta(days=days - 1),
         today,
     )
@@ -113,28 +84,19 @@ def signatures_per_day(today, days=CHART_DAYS):
 
 
 def letters_per_appeal(limit=10):
-    Appeal = model_or_none(APPEAL_MODEL)
-    if Appeal is None:
-        return []
-    appeals = (
-        Appeal.objects.filter(**APPEALS_SHOWN)
-        .annotate(letters_sent_count=Count(LETTERS_SENT))
-        .order_by("-letters_sent_count")
-    )
+    from .models import Appeal
+
+    appeals = Appeal.objects.public().annotate(letters_sent_count=Count("letters_sent")).order_by("-letters_sent_count")
     return [(appeal, appeal.letters_sent_count, admin_url(appeal)) for appeal in appeals[:limit]]
 
 
 def signatures_waiting():
-    """How many signatures wait, and where to see them; None while there are no petitions."""
-    Signature = model_or_none(SIGNATURE_MODEL)
-    if Signature is None:
-        return None
-    try:
-        url = reverse("admin:petitions_signature_changelist")
-    except NoReverseMatch:
-        url = ""
-    query = "&".join(f"{key}__exact={value}" for key, value in SIGNATURES_WAITING.items())
-    return {"count": Signature.objects.filter(**SIGNATURES_WAITING).count(), "url": f"{url}?{query}" if url else ""}
+    """How many signatures wait for confirmation, and where an organiser sees them."""
+    from petitions.models import Signature
+
+    pending = Signature.Status.PENDING
+    url = reverse("admin:petitions_signature_changelist") + f"?status__exact={pending}"
+    return {"count": Signature.objects.filter(status=pending).count(), "url": url}
 
 
 # Upcoming dates -------------------------------------------------------------------------
@@ -183,12 +145,16 @@ def case_dates(first_day, last_day):
 
 
 def deadlines(first_day, last_day):
-    found = []
-    for label, running, date_field, kind in DEADLINES:
-        model = model_or_none(label)
-        if model is not None:
-            found += dates_between(model.objects.filter(**running), date_field, first_day, last_day, kind)
-    return found
+    """Last days to act on the appeals and petitions still running."""
+    from petitions.models import Petition
+
+    from .models import Appeal
+
+    return dates_between(
+        Appeal.objects.active(), "deadline", first_day, last_day, _("Appeal deadline")
+    ) + dates_between(
+        Petition.objects.filter(status=Petition.Status.OPEN), "deadline", first_day, last_day, _("Petition deadline")
+    )
 
 
 def upcoming_dates(today, days=UPCOMING_DAYS):

@@ -2,7 +2,6 @@ import datetime
 import xml.etree.ElementTree as ET
 
 import pytest
-from django.apps import apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -90,16 +89,6 @@ def test_upcoming_dates_bring_together_trials_releases_deadlines_and_anniversari
 def test_anniversaries_are_found_across_the_new_year():
     found = dashboard.anniversaries(datetime.date(2026, 12, 1), datetime.date(2027, 6, 1))
     assert [entry.date for entry in found] == [datetime.date(2026, 12, 16), datetime.date(2027, 5, 26)]
-
-
-@pytest.mark.django_db
-def test_the_petition_and_appeal_panels_stay_empty_until_their_apps_exist():
-    if apps.is_installed("petitions") or dashboard.model_or_none(dashboard.APPEAL_MODEL):
-        pytest.skip("appeals or petitions are installed: their panels have data now")
-    assert dashboard.signatures_per_day(DAY) == []
-    assert dashboard.signatures_waiting() is None
-    assert dashboard.letters_per_appeal() == []
-    assert dashboard.deadlines(DAY, DAY + datetime.timedelta(days=365)) == []
 
 
 @pytest.mark.django_db
