@@ -115,7 +115,7 @@ def petition_sign(request, slug):
 
 
 def check_email(request, slug):
-    petition = _get_petition(slug)
+    petition = get_object_or_404(Petition.objects.public(), slug=slug)
     return render(
         request, "petitions/check_email.html", {"petition": petition, "link_days": settings.CONFIRM_LINK_DAYS}
     )
@@ -179,7 +179,7 @@ def withdraw(request, token):
 def signers(request, slug):
     """Signers who agreed to be listed, newest first, page by page. Pages are marked by
     ids (?before=), not numbers, so page 1,000 costs what page 1 does."""
-    petition = _get_petition(slug)
+    petition = get_object_or_404(Petition.objects.public(), slug=slug)
     rows = _public_signers(petition)
     try:
         before = int(request.GET.get("before", ""))
