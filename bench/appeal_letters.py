@@ -13,8 +13,8 @@ import django  # noqa: E402
 
 django.setup()
 
-from campaign.letters import Sender, as_pdf, as_text, render_letter  # noqa: E402
-from campaign.models import LetterText, Target  # noqa: E402
+from appeals.letters import Sender, as_pdf, as_text, render_letter  # noqa: E402
+from appeals.models import LetterText, Target  # noqa: E402
 
 BODY = (
     "{salutation}\n\nWe, {sender_name}, {sender_organisation}, wish to protest against the brutal repression of "

@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 # The apps organisers run the campaign with.
-CAMPAIGN_APPS = ("campaign", "prisoners", "petitions")
+CAMPAIGN_APPS = ("prisoners", "appeals", "petitions")
 
 # Signers' personal data: only Organisers may see, change or export it. Each is
 # "app_label.modelname"; a model's change history ("petitions.historicalsignature")

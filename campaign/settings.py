@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "campaign",
     "prisoners",
+    "appeals",
     "petitions",
 ]
 

@@ -14,7 +14,6 @@ from urllib.parse import urlencode
 import qrcode
 import qrcode.image.svg
 from django import forms
-from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
 from django.shortcuts import redirect, render
@@ -26,25 +25,12 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from lib.second_factor import has_device, needs_second_factor
+
 BACKUP_CODE_COUNT = 10
 # Backup codes wait here between the POST that makes them and the page that shows them once.
 SESSION_BACKUP_CODES = "two_factor_backup_codes"
 APP_CODE = re.compile(r"^\d{6}$")
-
-
-def has_device(user):
-    return (
-        TOTPDevice.objects.filter(user=user, confirmed=True).exists()
-        or StaticDevice.objects.filter(user=user, confirmed=True, token_set__isnull=False).exists()
-    )
-
-
-def needs_second_factor(request):
-    """Staff who logged in with a password but still owe the second factor."""
-    user = request.user
-    if not (user.is_authenticated and user.is_staff) or user.is_verified():
-        return False
-    return settings.REQUIRE_2FA or has_device(user)
 
 
 def second_factor_redirect(request):

@@ -8,7 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("prisoners/", include("prisoners.urls")),
-    path("appeals/", include("campaign.appeal_urls")),
+    path("appeals/", include("appeals.urls")),
     path("petitions/", include("petitions.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -21,8 +21,8 @@ from django.utils.translation import ngettext
 from django_countries import countries
 from simple_history.admin import SimpleHistoryAdmin
 
-from campaign import dashboard
-from campaign.roles import SIGNER_DATA_PERMISSION
+from lib.charts import daily_counts, line_chart_svg
+from lib.csv_import import csv_import_view
 
 from . import handover, paper, services
 from .models import PaperBatch, Petition, Signature, SignatureCount
@@ -103,14 +103,14 @@ class PetitionAdmin(SimpleHistoryAdmin):
         if not obj.pk:
             return "-"
         today = timezone.localdate()
-        counts = dashboard.daily_counts(
+        counts = daily_counts(
             Signature.objects.filter(petition=obj, status=Signature.Status.CONFIRMED),
             "confirmed_at",
             "petition__title",
             today - datetime.timedelta(days=GROWTH_DAYS - 1),
             today,
         )
-        chart = dashboard.line_chart_svg(
+        chart = line_chart_svg(
             list(counts.items()), title=_("Confirmed signatures per day, last %(days)d days") % {"days": GROWTH_DAYS}
         )
         return chart or _("No confirmed signatures in the last %(days)d days.") % {"days": GROWTH_DAYS}
@@ -168,7 +168,7 @@ class PetitionAdmin(SimpleHistoryAdmin):
         if not self.has_change_permission(request, petition):
             raise PermissionDenied
         # Mailing the signers uses their addresses: Organisers only.
-        may_tell = request.user.has_perm(SIGNER_DATA_PERMISSION) and not petition.signers_told_at
+        may_tell = request.user.has_perm("petitions.view_signature") and not petition.signers_told_at
         to_tell = handover.signers_to_tell(petition).count() if may_tell else 0
         if request.method == "POST":
             form = handover.DeliveryForm(request.POST, request.FILES, instance=petition, to_tell=to_tell)
@@ -429,57 +429,39 @@ class PaperBatchAdmin(admin.ModelAdmin):
             raise Http404
         if not (self.has_change_permission(request, batch) and request.user.has_perm("petitions.add_signature")):
             raise PermissionDenied
-        rows, file_errors, refused = None, [], False
-        if request.method == "POST":
-            form = paper.PaperImportForm(request.POST, request.FILES)
-            if form.is_valid():
-                text = form.cleaned_data["csv_text"]
-                if "confirm" in request.POST:
-                    added, rows = paper.import_paper_csv(batch, text)
-                    if added:
-                        flagged = sum(signature.possible_duplicate for signature in added)
-                        self.message_user(
-                            request,
-                            ngettext(
-                                "%(n)d signature imported and counted",
-                                "%(n)d signatures imported and counted",
-                                len(added),
-                            )
-                            % {"n": len(added)}
-                            + (
-                                ngettext(
-                                    "; %(flagged)d is flagged as a possible duplicate.",
-                                    "; %(flagged)d are flagged as possible duplicates.",
-                                    flagged,
-                                )
-                                % {"flagged": flagged}
-                                if flagged
-                                else "."
-                            ),
-                            messages.WARNING if flagged else messages.SUCCESS,
-                        )
-                        return redirect(
-                            reverse("admin:petitions_signature_changelist") + f"?paper_batch__id__exact={batch.pk}"
-                        )
-                    refused = True
-                rows, file_errors = paper.parse_paper_csv(batch.petition, text)
-                form = paper.PaperImportForm(initial={"csv_text": text})
-        else:
-            form = paper.PaperImportForm()
-        has_errors = bool(rows) and any(row.errors for row in rows)
-        too_many = bool(rows) and len(rows) > paper.MAX_ROWS
-        context = self.admin_site.each_context(request) | {
-            "opts": self.model._meta,
-            "original": batch,
-            "title": _("Import paper signatures from a CSV file"),
-            "form": form,
-            "rows": rows,
-            "file_errors": file_errors,
-            "has_errors": has_errors or refused,
-            "can_import": bool(rows) and not has_errors and not too_many,
-            "duplicates": sum(bool(row.duplicate) for row in rows or []),
-            "list_signers": batch.petition.list_signers,
-        }
-        return TemplateResponse(
-            request, "admin/petitions/paperbatch/import.html", context, status=400 if has_errors else 200
+
+        def saved(added):
+            flagged = sum(signature.possible_duplicate for signature in added)
+            self.message_user(
+                request,
+                ngettext("%(n)d signature imported and counted", "%(n)d signatures imported and counted", len(added))
+                % {"n": len(added)}
+                + (
+                    ngettext(
+                        "; %(flagged)d is flagged as a possible duplicate.",
+                        "; %(flagged)d are flagged as possible duplicates.",
+                        flagged,
+                    )
+                    % {"flagged": flagged}
+                    if flagged
+                    else "."
+                ),
+                messages.WARNING if flagged else messages.SUCCESS,
+            )
+            return redirect(reverse("admin:petitions_signature_changelist") + f"?paper_batch__id__exact={batch.pk}")
+
+        return csv_import_view(
+            request,
+            self,
+            parse=lambda text: paper.parse_paper_csv(batch.petition, text),
+            save=lambda text: paper.import_paper_csv(batch, text),
+            saved=saved,
+            template="admin/petitions/paperbatch/import.html",
+            title=_("Import paper signatures from a CSV file"),
+            help_text=_(
+                "UTF-8, first row the column names: name, and optionally organisation, town, country (ISO code "
+                "such as GB, or the English name), public (yes/no), email, wants_updates (yes/no), comment."
+            ),
+            max_rows=paper.MAX_ROWS,
+            context={"original": batch, "list_signers": batch.petition.list_signers},
         )

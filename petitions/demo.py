@@ -14,7 +14,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
-from campaign.models import Appeal
+from appeals.models import Appeal
 from prisoners.models import Prisoner
 
 from . import services

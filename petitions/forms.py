@@ -5,7 +5,8 @@ from django.conf import settings
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
-from campaign.forms import CountryField, OneLineFieldsMixin
+from lib.countries import CountryField
+from lib.forms import OneLineFieldsMixin
 
 STARTED_SALT = "petitions.form-started"
 # A form older than this is refused with a plain "please send it again".

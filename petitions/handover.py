@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django_countries import countries
 from fpdf.enums import MethodReturnValue
 
-from campaign import pdf
+from lib import pdf
 
 from .models import Petition, Signature
 

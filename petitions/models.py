@@ -64,7 +64,7 @@ class Petition(models.Model):
     prisoners = models.ManyToManyField(
         "prisoners.Prisoner", verbose_name=_("prisoners"), blank=True, related_name="petitions"
     )
-    appeals = models.ManyToManyField("campaign.Appeal", verbose_name=_("appeals"), blank=True, related_name="petitions")
+    appeals = models.ManyToManyField("appeals.Appeal", verbose_name=_("appeals"), blank=True, related_name="petitions")
     source_note = models.CharField(
         _("source"), max_length=300, blank=True, help_text=_("Where the petition comes from, shown on its page.")
     )

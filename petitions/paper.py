@@ -20,13 +20,12 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django_countries import countries
 from fpdf.enums import MethodReturnValue
 
-from campaign import pdf
-from campaign.forms import EmbassyImportForm, OneLineFieldsMixin
-from campaign.services import country_code
+from lib import pdf
+from lib.countries import country_code
+from lib.forms import OneLineFieldsMixin
 
 from . import services
 from .models import PaperBatch, Signature
@@ -459,12 +458,3 @@ def import_paper_csv(batch, text):
         return [], rows
     with transaction.atomic():
         return add_paper_signatures(batch, [row.cleaned for row in rows]), rows
-
-
-class PaperImportForm(EmbassyImportForm):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["file"].help_text = gettext_lazy(
-            "UTF-8, first row the column names: name, and optionally organisation, town, country (ISO code such "
-            "as GB, or the English name), public (yes/no), email, wants_updates (yes/no), comment."
-        )

@@ -12,7 +12,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from campaign.preview import mark_draft, visible_to
+from lib.preview import mark_draft, visible_to
 
 from . import handover, paper
 from .models import Petition

@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F
 from django.utils import timezone
 
-from campaign.ratelimit import ip_fingerprint, keyed_hash
+from lib.hashing import ip_fingerprint, keyed_hash
 
 from .models import Signature, SignatureCount
 

@@ -10,9 +10,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_countries import countries
 
-from campaign.models import Appeal
-from campaign.preview import draft_context, mark_draft, visible_to
-from campaign.ratelimit import client_ip, ip_fingerprint, over_limit
+from appeals.models import Appeal
+from lib.client import client_ip
+from lib.hashing import ip_fingerprint
+from lib.preview import draft_context, mark_draft, visible_to
+from lib.ratelimit import over_limit
 from prisoners.models import Prisoner
 
 from . import services

@@ -2,8 +2,8 @@ from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
-from campaign.models import Appeal
-from campaign.preview import draft_context, mark_draft, visible_to
+from appeals.models import Appeal
+from lib.preview import draft_context, mark_draft, visible_to
 from petitions.models import Petition
 
 from .models import CaseEvent, Prisoner

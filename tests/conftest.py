@@ -58,7 +58,7 @@ MODEL_LETTER = (
 
 @pytest.fixture
 def make_appeal(db):
-    from campaign.models import Appeal, Demand, LetterText, Recipient, Target
+    from appeals.models import Appeal, Demand, LetterText, Recipient, Target
 
     def make(demands=("Release Natalia Sokolova.",), to=None, cc=(), letter=MODEL_LETTER, **fields):
         n = next(_counter)
@@ -92,7 +92,7 @@ def make_appeal(db):
 
 @pytest.fixture
 def make_embassy(db):
-    from campaign.models import Target
+    from appeals.models import Target
 
     def make(country, **fields):
         fields.setdefault("name", "Embassy of the Republic of Kazakhstan")

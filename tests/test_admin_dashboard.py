@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from campaign import dashboard
+from lib import charts
 from prisoners.models import CaseEvent
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -18,7 +19,7 @@ def days(n, counts):
 
 
 def test_the_chart_draws_one_line_per_series_with_a_point_per_day():
-    svg = dashboard.line_chart_svg(
+    svg = charts.line_chart_svg(
         [("Free Roza", days(30, [0, 3, 10])), ("Free Vadim", days(30, [1]))], title="Signatures"
     )
     root = ET.fromstring(svg)
@@ -31,7 +32,7 @@ def test_the_chart_draws_one_line_per_series_with_a_point_per_day():
 
 
 def test_the_highest_day_reaches_the_top_of_the_scale_and_zero_the_bottom():
-    svg = dashboard.line_chart_svg([("Free Roza", days(3, [0, 10, 5]))], title="t")
+    svg = charts.line_chart_svg([("Free Roza", days(3, [0, 10, 5]))], title="t")
     points = [tuple(map(float, p.split(","))) for p in ET.fromstring(svg).find(f"{SVG}polyline").get("points").split()]
     xs, ys = zip(*points, strict=True)
     assert xs[0] < xs[1] < xs[2]
@@ -41,19 +42,19 @@ def test_the_highest_day_reaches_the_top_of_the_scale_and_zero_the_bottom():
 
 
 def test_the_scale_rounds_up_to_a_readable_number():
-    assert [dashboard._nice_ceiling(n) for n in (1, 3, 7, 11, 240, 1001)] == [1, 5, 10, 20, 500, 2000]
+    assert [charts._nice_ceiling(n) for n in (1, 3, 7, 11, 240, 1001)] == [1, 5, 10, 20, 500, 2000]
 
 
 def test_the_chart_escapes_titles_and_uses_no_style_or_script():
-    svg = str(dashboard.line_chart_svg([("<script>alert(1)</script>", days(5, [2]))], title="a & b"))
+    svg = str(charts.line_chart_svg([("<script>alert(1)</script>", days(5, [2]))], title="a & b"))
     ET.fromstring(svg)
     assert "<script>" not in svg and "&lt;script&gt;" in svg
     assert "style" not in svg
 
 
 def test_nothing_to_draw_gives_no_chart():
-    assert dashboard.line_chart_svg([], title="t") == ""
-    assert dashboard.line_chart_svg([("Empty", [])], title="t") == ""
+    assert charts.line_chart_svg([], title="t") == ""
+    assert charts.line_chart_svg([("Empty", [])], title="t") == ""
 
 
 @pytest.mark.django_db
@@ -63,7 +64,7 @@ def test_daily_counts_fill_the_days_without_rows_with_zero(make_prisoner):
     CaseEvent.objects.create(prisoner=roza, date=DAY, text="b")
     CaseEvent.objects.create(prisoner=roza, date=DAY + datetime.timedelta(days=2), text="c")
     CaseEvent.objects.create(prisoner=roza, date=DAY + datetime.timedelta(days=9), text="outside")
-    counts = dashboard.daily_counts(
+    counts = charts.daily_counts(
         CaseEvent.objects.all(), "date", "prisoner__name", DAY, DAY + datetime.timedelta(days=3)
     )
     assert counts == {"Roza": [(DAY + datetime.timedelta(days=i), n) for i, n in enumerate([2, 0, 1, 0])]}
@@ -135,9 +136,7 @@ def test_daily_counts_of_a_timestamp_count_by_the_day_it_falls_on(make_prisoner)
     for stamp in stamps:
         Prisoner.objects.filter(pk=make_prisoner(status="sentenced").pk).update(created_at=stamp)
     Prisoner.objects.filter(pk=make_prisoner(status="released").pk).update(created_at=stamps[2])
-    counts = dashboard.daily_counts(
-        Prisoner.objects.all(), "created_at", "status", DAY, DAY + datetime.timedelta(days=2)
-    )
+    counts = charts.daily_counts(Prisoner.objects.all(), "created_at", "status", DAY, DAY + datetime.timedelta(days=2))
     dates = [DAY + datetime.timedelta(days=i) for i in range(3)]
     assert counts == {
         "released": list(zip(dates, [0, 0, 1], strict=True)),

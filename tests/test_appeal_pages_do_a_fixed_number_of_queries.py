@@ -3,7 +3,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from campaign.models import LetterSent, Target
+from appeals.models import LetterSent, Target
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from campaign.models import Appeal, LetterSent, Target
+from appeals.models import Appeal, LetterSent, Target
 
 pytestmark = pytest.mark.django_db
 
@@ -18,9 +18,9 @@ def test_an_organiser_sees_the_changelist_and_add_form(organiser_client, make_ap
 
 def test_the_appeal_change_form_has_inlines_and_a_preview_link(organiser_client, make_appeal):
     appeal = make_appeal()
-    page = organiser_client.get(reverse("admin:campaign_appeal_change", args=[appeal.pk])).content.decode()
+    page = organiser_client.get(reverse("admin:appeals_appeal_change", args=[appeal.pk])).content.decode()
     assert "demands-TOTAL_FORMS" in page and "recipients-TOTAL_FORMS" in page and "letters-TOTAL_FORMS" in page
-    assert reverse("admin:campaign_appeal_preview", args=[appeal.pk]) in page
+    assert reverse("admin:appeals_appeal_preview", args=[appeal.pk]) in page
     assert "{sender_organisation}" in page  # the placeholders are documented on the form
 
 
@@ -57,7 +57,7 @@ def appeal_form(**overrides):
 
 
 def test_an_organiser_adds_an_appeal_with_demands_recipients_and_a_letter(organiser_client):
-    response = organiser_client.post(reverse("admin:campaign_appeal_add"), appeal_form())
+    response = organiser_client.post(reverse("admin:appeals_appeal_add"), appeal_form())
     assert response.status_code == 302, response.content.decode()[:3000]
     appeal = Appeal.objects.get(slug="free-natalia-sokolova")
     assert appeal.demands.get().text.startswith("Immediate release")
@@ -70,7 +70,7 @@ def test_an_organiser_adds_an_appeal_with_demands_recipients_and_a_letter(organi
 
 def test_an_unknown_placeholder_is_refused_with_a_clear_error(organiser_client):
     data = appeal_form(**{"letters-0-body": "{salutation} {sender_nmae} {{demands}}"})
-    response = organiser_client.post(reverse("admin:campaign_appeal_add"), data)
+    response = organiser_client.post(reverse("admin:appeals_appeal_add"), data)
     page = response.content.decode()
     assert response.status_code == 200
     assert "Unknown placeholder: {sender_nmae}" in page
@@ -80,19 +80,19 @@ def test_an_unknown_placeholder_is_refused_with_a_clear_error(organiser_client):
 def test_the_preview_shows_the_letter_as_a_supporter_gets_it(organiser_client, make_appeal, make_embassy):
     make_embassy("GB", name="Embassy of Kazakhstan in London")
     appeal = make_appeal(demands=["Free Natalia Sokolova."], goes_to_embassy=True, status=Appeal.Status.DRAFT)
-    response = organiser_client.get(reverse("admin:campaign_appeal_preview", args=[appeal.pk]))
+    response = organiser_client.get(reverse("admin:appeals_appeal_preview", args=[appeal.pk]))
     page = response.content.decode()
     assert response.status_code == 200
     assert "We, Alex Example, Example Trades Council, protest." in page
     assert "1. Free Natalia Sokolova." in page
     assert "Embassy of Kazakhstan in London" in page
     assert "supporters cannot write this letter now" in page
-    page = organiser_client.get(reverse("admin:campaign_appeal_preview", args=[appeal.pk]), {"country": "BR"}).content
+    page = organiser_client.get(reverse("admin:appeals_appeal_preview", args=[appeal.pk]), {"country": "BR"}).content
     assert b"No embassy for Brazil" in page
 
 
 def test_the_preview_needs_an_organiser(client, make_appeal):
-    response = client.get(reverse("admin:campaign_appeal_preview", args=[make_appeal().pk]))
+    response = client.get(reverse("admin:appeals_appeal_preview", args=[make_appeal().pk]))
     assert response.status_code == 302
 
 
@@ -100,7 +100,7 @@ def test_targets_are_searchable_and_filterable_by_country_and_kind(organiser_cli
     make_embassy("FR", name="Ambassade du Kazakhstan")
     make_embassy("DE", name="Botschaft der Republik Kasachstan")
     Target.objects.create(kind="company", name="KazMunayGaz")
-    url = reverse("admin:campaign_target_changelist")
+    url = reverse("admin:appeals_target_changelist")
     page = organiser_client.get(url, {"country": "FR"}).content.decode()
     assert "Ambassade" in page and "Botschaft" not in page
     page = organiser_client.get(url, {"kind__exact": "company"}).content.decode()
@@ -111,7 +111,7 @@ def test_targets_are_searchable_and_filterable_by_country_and_kind(organiser_cli
 
 def upload(client, text, **extra):
     file = SimpleUploadedFile("embassies.csv", text.encode("utf-8"), content_type="text/csv")
-    return client.post(reverse("admin:campaign_target_import"), {"file": file, **extra})
+    return client.post(reverse("admin:appeals_target_import"), {"file": file, **extra})
 
 
 CSV_OK = (
@@ -128,7 +128,7 @@ def test_importing_embassies_shows_a_preview_then_creates_them_on_confirmation(o
     assert "will be added" in page and "Ambassade du Kazakhstan" in page
     assert not Target.objects.exists()
     csv_text = response.context["form"]["csv_text"].value()
-    response = organiser_client.post(reverse("admin:campaign_target_import"), {"csv_text": csv_text, "confirm": "1"})
+    response = organiser_client.post(reverse("admin:appeals_target_import"), {"csv_text": csv_text, "confirm": "1"})
     assert response.status_code == 302
     embassies = {t.country.code: t for t in Target.objects.filter(kind="embassy")}
     assert set(embassies) == {"FR", "DE"}
@@ -137,9 +137,9 @@ def test_importing_embassies_shows_a_preview_then_creates_them_on_confirmation(o
 
 def test_importing_again_leaves_existing_embassies_alone(organiser_client, make_embassy):
     make_embassy("FR", name="Ambassade du Kazakhstan", email="edited@example.org")
-    from campaign.services import import_embassies
+    from appeals.services import import_embassies
 
-    created, skipped, _rows = import_embassies(CSV_OK)
+    (created, skipped), _rows = import_embassies(CSV_OK)
     assert (created, skipped) == (1, 1)
     assert Target.objects.get(country="FR").email == "edited@example.org"
 
@@ -153,7 +153,7 @@ def test_a_csv_with_bad_rows_shows_each_error_and_imports_nothing(organiser_clie
     assert "“Atlantis” is not a country we know" in page
     assert "name: This field is required." in page
     assert "Import these embassies" not in page
-    response = organiser_client.post(reverse("admin:campaign_target_import"), {"csv_text": text, "confirm": "1"})
+    response = organiser_client.post(reverse("admin:appeals_target_import"), {"csv_text": text, "confirm": "1"})
     assert response.status_code == 400
     assert not Target.objects.exists()
 
@@ -162,7 +162,7 @@ def test_a_csv_without_the_needed_columns_or_not_in_utf8_is_explained(organiser_
     page = upload(organiser_client, "land,naam\nFR,x\n").content.decode()
     assert "missing: country, name" in page
     file = SimpleUploadedFile("e.csv", "country,name\nFR,Ambassade é\n".encode("latin-1"))
-    page = organiser_client.post(reverse("admin:campaign_target_import"), {"file": file}).content.decode()
+    page = organiser_client.post(reverse("admin:appeals_target_import"), {"file": file}).content.decode()
     assert "not UTF-8" in page
-    page = organiser_client.post(reverse("admin:campaign_target_import"), {}).content.decode()
+    page = organiser_client.post(reverse("admin:appeals_target_import"), {}).content.decode()
     assert "Choose a CSV file." in page

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from campaign.models import Appeal
+from appeals.models import Appeal
 
 pytestmark = pytest.mark.django_db
 

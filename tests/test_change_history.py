@@ -111,7 +111,7 @@ def test_appeals_and_petitions_keep_who_changed_what(organiser_client, organiser
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert petition.history.latest().history_user == organiser
     assert petition.history.latest().status == "closed"
-    for name, obj in [("petitions_petition", petition), ("campaign_appeal", appeal)]:
+    for name, obj in [("petitions_petition", petition), ("appeals_appeal", appeal)]:
         html = organiser_client.get(reverse(f"admin:{name}_history", args=[obj.pk])).content.decode()
         assert organiser.username in html, name
 

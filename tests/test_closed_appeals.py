@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from campaign.models import Appeal, LetterSent
+from appeals.models import Appeal, LetterSent
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from campaign.models import Appeal, LetterSent
+from appeals.models import Appeal, LetterSent
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +73,7 @@ def test_the_appeal_list_shows_the_counts(client, make_appeal):
 
 
 def test_one_network_cannot_inflate_the_count(client, make_appeal, monkeypatch):
-    from campaign import views
+    from appeals import views
 
     monkeypatch.setattr(views, "LETTERS_COUNTED_PER_HOUR", 3)
     appeal = make_appeal()

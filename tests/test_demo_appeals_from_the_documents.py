@@ -5,8 +5,8 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from campaign.letters import unknown_placeholders
-from campaign.models import Appeal, LetterText, Recipient, Target
+from appeals.letters import unknown_placeholders
+from appeals.models import Appeal, LetterText, Recipient, Target
 
 pytestmark = pytest.mark.django_db
 

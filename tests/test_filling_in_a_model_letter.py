@@ -2,8 +2,8 @@ import datetime
 
 import pytest
 
-from campaign.letters import PLACEHOLDERS, Sender, fill, numbered, render_letter, unknown_placeholders
-from campaign.models import LetterText, Target
+from appeals.letters import PLACEHOLDERS, Sender, fill, numbered, render_letter, unknown_placeholders
+from appeals.models import LetterText, Target
 
 TODAY = datetime.date(2026, 11, 22)
 

@@ -2,7 +2,7 @@ import io
 
 from pypdf import PdfReader
 
-from campaign import pdf
+from lib import pdf
 
 
 def text_of(data):

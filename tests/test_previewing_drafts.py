@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.test import RequestFactory
 from django.urls import reverse
 
-from campaign.preview import visible_to
+from lib.preview import visible_to
 from prisoners.models import Prisoner
 
 pytestmark = pytest.mark.django_db

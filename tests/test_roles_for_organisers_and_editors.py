@@ -80,7 +80,7 @@ def test_the_rules_keep_personal_data_and_its_history_from_editors():
         assert not EDITOR.allows("petitions", model, f"view_{model}")
         assert ORGANISER.allows("petitions", model, f"view_{model}")
     assert EDITOR.allows("petitions", "petition", "change_petition")
-    assert EDITOR.allows("campaign", "appeal", "add_appeal")
+    assert EDITOR.allows("appeals", "appeal", "add_appeal")
     assert not EDITOR.allows("petitions", "petition", "export_signatures")
     assert not EDITOR.allows("auth", "user", "change_user")
     assert not ORGANISER.allows("auth", "user", "change_user")

@@ -4,7 +4,8 @@ import pytest
 from django.core import mail, signing
 from django.test import RequestFactory
 
-from campaign.ratelimit import client_ip, ip_fingerprint
+from lib.client import client_ip
+from lib.hashing import ip_fingerprint
 from petitions.forms import STARTED_SALT
 from petitions.models import Signature
 

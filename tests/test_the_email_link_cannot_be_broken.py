@@ -7,7 +7,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from django.urls import reverse
 
-from campaign.letters import MAILTO_LIMIT, mailto
+from appeals.letters import MAILTO_LIMIT, mailto
 
 HOSTILE = [
     "Jane\r\nBcc: spy@example.org",

@@ -51,7 +51,7 @@ def test_the_chart_and_the_waiting_count_read_the_signatures(organiser_client):
 
 
 def test_deadlines_of_open_petitions_and_active_appeals_are_coming_up():
-    Appeal = model("campaign.Appeal")
+    Appeal = model("appeals.Appeal")
     model("petitions.Petition")
     today = timezone.localdate()
     soon = today + datetime.timedelta(days=10)
@@ -65,8 +65,8 @@ def test_deadlines_of_open_petitions_and_active_appeals_are_coming_up():
 
 
 def test_letters_are_counted_per_published_appeal():
-    Appeal = model("campaign.Appeal")
-    LetterSent = model("campaign.LetterSent")
+    Appeal = model("appeals.Appeal")
+    LetterSent = model("appeals.LetterSent")
     active = Appeal.objects.create(title="Free Kozlov", slug="kozlov", summary="s", status="active")
     draft = Appeal.objects.create(title="Draft", slug="draft", summary="s", status="draft")
     LetterSent.objects.bulk_create([LetterSent(appeal=active) for _ in range(4)] + [LetterSent(appeal=draft)])
@@ -74,10 +74,10 @@ def test_letters_are_counted_per_published_appeal():
 
 
 def test_an_editor_edits_appeals_and_petitions_but_not_signatures(client, editor):
-    model("campaign.Appeal")
+    model("appeals.Appeal")
     model("petitions.Signature")
     client.force_login(editor)
-    for name in ["campaign_appeal", "campaign_target", "petitions_petition"]:
+    for name in ["appeals_appeal", "appeals_target", "petitions_petition"]:
         assert client.get(reverse(f"admin:{name}_changelist")).status_code == 200, name
     for name in ["petitions_signature", "petitions_paperbatch"]:
         assert client.get(reverse(f"admin:{name}_changelist")).status_code == 403, name
@@ -86,7 +86,7 @@ def test_an_editor_edits_appeals_and_petitions_but_not_signatures(client, editor
 @pytest.mark.parametrize("kind", ["appeal", "petition"])
 def test_an_organiser_previews_a_draft_appeal_or_petition(organiser_client, kind):
     if kind == "appeal":
-        draft = model("campaign.Appeal").objects.create(title="Draft appeal X", slug="dx", summary="s", status="draft")
+        draft = model("appeals.Appeal").objects.create(title="Draft appeal X", slug="dx", summary="s", status="draft")
         url = reverse("appeals:detail", args=[draft.slug])
     else:
         draft = make_petition(title="Draft petition X", slug="px", status="draft")

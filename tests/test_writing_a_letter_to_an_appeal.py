@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from campaign.models import Appeal, LetterText, Target
+from appeals.models import Appeal, LetterText, Target
 
 pytestmark = pytest.mark.django_db
 
@@ -196,7 +196,7 @@ def test_a_download_with_a_recipient_that_is_not_there_is_refused(client, make_a
 
 
 def test_writing_a_letter_stores_nothing_and_the_page_is_not_cached(client, make_appeal):
-    from campaign.models import LetterSent
+    from appeals.models import LetterSent
 
     response = post_letter(client, make_appeal(), name="Jane Doe")
     assert not LetterSent.objects.exists()

@@ -3,7 +3,7 @@ from importlib import import_module
 from django.core.management.base import BaseCommand
 
 # Order matters: appeals and petitions link to prisoners.
-DEMO_MODULES = ["prisoners.demo", "campaign.demo", "petitions.demo"]
+DEMO_MODULES = ["prisoners.demo", "appeals.demo", "petitions.demo"]
 
 
 class Command(BaseCommand):

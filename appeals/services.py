@@ -11,6 +11,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django_countries import countries
 
+from lib.countries import country_code
+
 from .letters import Sender, render_letter
 from .models import Appeal, LetterSent, Recipient, Target
 
@@ -89,15 +91,6 @@ class EmbassyRowForm(forms.ModelForm):
         )
 
 
-def country_code(value):
-    value = (value or "").strip()
-    if not value:
-        return ""
-    if len(value) == 2 and countries.name(value.upper()):
-        return value.upper()
-    return countries.by_name(value) or value  # an unknown value fails validation with its own message
-
-
 @dataclass
 class ImportRow:
     line: int
@@ -144,10 +137,11 @@ def parse_embassy_csv(text):
 @transaction.atomic
 def import_embassies(text):
     """Create the embassies in a checked CSV; rows already in the directory are left
-    alone. Saves nothing when any row has an error. Returns (created, skipped, rows)."""
+    alone. Saves nothing when any row has an error. Returns ((created, skipped), rows),
+    or (None, rows) when nothing was saved."""
     rows, file_errors = parse_embassy_csv(text)
     if not rows or len(rows) > MAX_ROWS or any(row.errors for row in rows):
-        return 0, 0, rows
+        return None, rows
     created = skipped = 0
     for row in rows:
         if row.duplicate:
@@ -155,4 +149,4 @@ def import_embassies(text):
             continue
         Target.objects.create(kind=Target.Kind.EMBASSY, **row.data)
         created += 1
-    return created, skipped, rows
+    return (created, skipped), rows

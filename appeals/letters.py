@@ -18,6 +18,8 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from lib import pdf
+
 PLACEHOLDERS = {
     "salutation": _("How the letter opens for each recipient, e.g. “Your Excellency,”"),
     "recipient_name": _("The recipient's name (and organisation)"),
@@ -194,8 +196,6 @@ def as_text(letter):
 
 def as_pdf(letter):
     """The letter as a one-page A4 PDF (longer letters run on to more pages)."""
-    from . import pdf
-
     document = pdf.new_document(title=letter.subject)
     address = _address_block(letter)
     if address:

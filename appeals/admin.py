@@ -8,10 +8,12 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .forms import EmbassyImportForm, LetterTextAdminForm, SenderForm
+from lib.csv_import import csv_import_view
+
+from .forms import LetterTextAdminForm, SenderForm
 from .letters import PLACEHOLDERS, braced
 from .models import Appeal, Demand, LetterSent, LetterText, Recipient, Target
-from .services import build_letters, import_embassies, parse_embassy_csv
+from .services import MAX_ROWS, build_letters, import_embassies, parse_embassy_csv
 
 # What the preview signs the letter with: a supporter's details, invented.
 SAMPLE_SENDER = {
@@ -78,7 +80,7 @@ class AppealAdmin(SimpleHistoryAdmin):
         if not obj.pk:
             return _("Save the appeal to preview its letter.")
         return format_html(
-            '<a href="{}">{}</a>', reverse("admin:campaign_appeal_preview", args=[obj.pk]), _("Preview the letter")
+            '<a href="{}">{}</a>', reverse("admin:appeals_appeal_preview", args=[obj.pk]), _("Preview the letter")
         )
 
     def get_urls(self):
@@ -86,7 +88,7 @@ class AppealAdmin(SimpleHistoryAdmin):
             path(
                 "<int:pk>/preview/",
                 self.admin_site.admin_view(self.preview_view),
-                name="campaign_appeal_preview",
+                name="appeals_appeal_preview",
             )
         ] + super().get_urls()
 
@@ -111,7 +113,7 @@ class AppealAdmin(SimpleHistoryAdmin):
             "sample": SAMPLE_SENDER,
             "form": form,
         }
-        return TemplateResponse(request, "admin/campaign/appeal/preview.html", context)
+        return TemplateResponse(request, "admin/appeals/appeal/preview.html", context)
 
 
 class HasEmailFilter(admin.SimpleListFilter):
@@ -136,7 +138,7 @@ class TargetAdmin(SimpleHistoryAdmin):
     list_display = ["name", "organisation", "kind", "country", "email", "fax"]
     list_filter = ["kind", "country", HasEmailFilter]
     search_fields = ["name", "organisation", "postal_address", "email", "country"]
-    change_list_template = "admin/campaign/target/change_list.html"
+    change_list_template = "admin/appeals/target/change_list.html"
     fieldsets = [
         (None, {"fields": ["kind", "name", "organisation", "country", "salutation"]}),
         (_("How to reach them"), {"fields": ["postal_address", "email", "fax", "phone"]}),
@@ -145,44 +147,36 @@ class TargetAdmin(SimpleHistoryAdmin):
 
     def get_urls(self):
         return [
-            path("import-embassies/", self.admin_site.admin_view(self.import_view), name="campaign_target_import"),
+            path("import-embassies/", self.admin_site.admin_view(self.import_view), name="appeals_target_import"),
         ] + super().get_urls()
 
     def import_view(self, request):
         if not self.has_add_permission(request):
             raise Http404
-        rows, file_errors, confirmed = None, [], False
-        if request.method == "POST":
-            form = EmbassyImportForm(request.POST, request.FILES)
-            if form.is_valid():
-                text = form.cleaned_data["csv_text"]
-                if "confirm" in request.POST:
-                    created, skipped, rows = import_embassies(text)
-                    if rows and not any(row.errors for row in rows):
-                        self.message_user(
-                            request,
-                            _("%(created)d embassies imported, %(skipped)d already in the directory left alone.")
-                            % {"created": created, "skipped": skipped},
-                            messages.SUCCESS,
-                        )
-                        return redirect(reverse("admin:campaign_target_changelist") + "?kind__exact=embassy")
-                    confirmed = True
-                rows, file_errors = parse_embassy_csv(text)
-                form = EmbassyImportForm(initial={"csv_text": text})
-        else:
-            form = EmbassyImportForm()
-        has_errors = bool(rows) and any(row.errors for row in rows)
-        context = self.admin_site.each_context(request) | {
-            "opts": self.model._meta,
-            "title": _("Import embassies from a CSV file"),
-            "form": form,
-            "rows": rows,
-            "file_errors": file_errors,
-            "has_errors": has_errors or confirmed,
-            "can_import": bool(rows) and not has_errors,
-        }
-        return TemplateResponse(
-            request, "admin/campaign/target/import.html", context, status=400 if has_errors else 200
+
+        def saved(result):
+            created, skipped = result
+            self.message_user(
+                request,
+                _("%(created)d embassies imported, %(skipped)d already in the directory left alone.")
+                % {"created": created, "skipped": skipped},
+                messages.SUCCESS,
+            )
+            return redirect(reverse("admin:appeals_target_changelist") + "?kind__exact=embassy")
+
+        return csv_import_view(
+            request,
+            self,
+            parse=parse_embassy_csv,
+            save=import_embassies,
+            saved=saved,
+            template="admin/appeals/target/import.html",
+            title=_("Import embassies from a CSV file"),
+            help_text=_(
+                "UTF-8, first row the column names: country (ISO code such as GB or country name), name, "
+                "and optionally organisation, postal_address, email, fax, phone, salutation."
+            ),
+            max_rows=MAX_ROWS,
         )
 
 

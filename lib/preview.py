@@ -11,11 +11,11 @@ Public views of appeals, petitions and case files share this:
 from django.urls import NoReverseMatch, reverse
 from django.utils.cache import add_never_cache_headers
 
+from .second_factor import needs_second_factor
+
 
 def can_preview(request, model):
     """Staff who can view `model` in the admin, and have given their second factor."""
-    from .two_factor import needs_second_factor
-
     user = request.user
     if not (user.is_authenticated and user.is_active and user.is_staff) or needs_second_factor(request):
         return False
@@ -32,7 +32,7 @@ def visible_to(request, queryset, public):
 
 
 def draft_context(obj, is_draft):
-    """Template context for templates/campaign/_draft_banner.html."""
+    """Template context for templates/_draft_banner.html."""
     if not is_draft:
         return {"draft": False}
     meta = obj._meta

@@ -1,0 +1,203 @@
+"""Public pages of appeals: the list, an appeal with its letter form, the letters a supporter
+gets back (to send, copy, print or download), "I've sent it", and the embassy directory."""
+
+from django.contrib import messages
+from django.db.models import Prefetch, Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+from django_countries import countries
+
+from lib.client import client_ip
+from lib.countries import country_choices
+from lib.hashing import ip_fingerprint
+from lib.preview import draft_context, mark_draft, visible_to
+from lib.ratelimit import over_limit
+from prisoners.models import Prisoner
+
+from .forms import EditedLetterForm, SenderForm, SentForm
+from .letters import MAILTO_LIMIT, as_pdf, as_text
+from .models import Appeal, Recipient, Target
+from .services import build_letters, record_letter_sent
+
+# "I've sent it" presses counted from one network address in an hour; more are thanked
+# but not counted, so a script cannot inflate an appeal's count.
+LETTERS_COUNTED_PER_HOUR = 20
+
+
+def appeal_list(request):
+    appeals = list(Appeal.objects.public().with_counts())
+    return render(
+        request,
+        "appeals/appeal_list.html",
+        {
+            "active": [a for a in appeals if a.status == Appeal.Status.ACTIVE],
+            "closed": [a for a in appeals if a.status == Appeal.Status.CLOSED],
+        },
+    )
+
+
+def _get_appeal(slug, appeals=None):
+    return get_object_or_404(
+        (appeals if appeals is not None else Appeal.objects.public())
+        .with_counts()
+        .prefetch_related(
+            "demands",
+            "letters",
+            Prefetch("recipients", queryset=Recipient.objects.select_related("target")),
+            Prefetch("prisoners", queryset=Prisoner.objects.published()),
+        ),
+        slug=slug,
+    )
+
+
+def _languages(appeal):
+    return [(text.language, text.get_language_display()) for text in appeal.letters.all()]
+
+
+def _sender_form(request, appeal, data=None):
+    languages = _languages(appeal)
+    initial = {"language": request.LANGUAGE_CODE if request.LANGUAGE_CODE in dict(languages) else "en"}
+    return SenderForm(data, languages=languages, initial=initial)
+
+
+def _closed(request, appeal):
+    """Someone posted to an appeal that no longer takes letters (an old tab, a bot)."""
+    return render(request, "appeals/appeal_closed.html", {"appeal": appeal}, status=410)
+
+
+def _detail(request, appeal, form, status=200):
+    recipients = appeal.recipients.all()
+    is_draft = appeal.status == Appeal.Status.DRAFT
+    response = render(
+        request,
+        "appeals/appeal_detail.html",
+        {
+            "appeal": appeal,
+            "form": form,
+            "to": [r.target for r in recipients if r.role == Recipient.Role.TO],
+            "cc": [r.target for r in recipients if r.role == Recipient.Role.CC],
+            **draft_context(appeal, is_draft),
+        },
+        status=status,
+    )
+    return mark_draft(response) if is_draft else response
+
+
+@require_GET
+def appeal_detail(request, slug):
+    # Organisers preview drafts here; the POST paths below stay public-only.
+    appeal = _get_appeal(slug, visible_to(request, Appeal.objects.all(), ~Q(status=Appeal.Status.DRAFT)))
+    return _detail(request, appeal, _sender_form(request, appeal))
+
+
+def _letters_from_post(request, appeal):
+    """The sender's letters, with the one the supporter edited (if any) as edited.
+    Returns (form, letter_set, edited_index); letter_set is None when the input is bad,
+    and the form then carries the errors."""
+    form = _sender_form(request, appeal, request.POST)
+    if not form.is_valid():
+        return form, None, None
+    letter_set = build_letters(appeal, form.cleaned_data)
+    if "body" not in request.POST:
+        return form, letter_set, None
+    edit = EditedLetterForm(request.POST)
+    if not edit.is_valid():
+        form.add_error(None, _("Your edited letter needs a subject and some text (at most 20,000 characters)."))
+        return form, None, None
+    index = edit.cleaned_data.get("recipient") or 0
+    if not 0 <= index < len(letter_set.letters):
+        form.add_error(None, _("That recipient is not on this appeal."))
+        return form, None, None
+    letter = letter_set.letters[index]
+    letter.subject = " ".join(edit.cleaned_data["subject"].split())
+    letter.body = edit.cleaned_data["body"].replace("\r\n", "\n").strip("\n")
+    return form, letter_set, index
+
+
+@never_cache
+@require_POST
+def appeal_letter(request, slug):
+    appeal = _get_appeal(slug)
+    if appeal.status != Appeal.Status.ACTIVE:
+        return _closed(request, appeal)
+    form, letter_set, edited = _letters_from_post(request, appeal)
+    if letter_set is None:
+        return _detail(request, appeal, form, status=400)
+    return render(
+        request,
+        "appeals/letter.html",
+        {
+            "appeal": appeal,
+            "form": form,
+            "letter_set": letter_set,
+            "edited": edited,
+            "sent_form": SentForm(initial={"country": form.cleaned_data.get("country", "")}),
+            "mailto_limit": MAILTO_LIMIT,
+        },
+    )
+
+
+@never_cache
+@require_POST
+def letter_download(request, slug, fmt):
+    appeal = _get_appeal(slug)
+    if appeal.status != Appeal.Status.ACTIVE:
+        return _closed(request, appeal)
+    form, letter_set, edited = _letters_from_post(request, appeal)
+    if letter_set is None or not letter_set.letters:
+        return _detail(request, appeal, form, status=400)
+    letter = letter_set.letters[edited or 0]
+    if fmt == "txt":
+        response = HttpResponse(as_text(letter), content_type="text/plain; charset=utf-8")
+    else:
+        response = HttpResponse(as_pdf(letter), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{appeal.slug}-letter.{fmt}"'
+    return response
+
+
+@require_POST
+def letter_sent(request, slug):
+    appeal = _get_appeal(slug)
+    if appeal.status != Appeal.Status.ACTIVE:
+        return _closed(request, appeal)
+    form = SentForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request, _("We could not count that letter: please choose how you sent it, and a country from the list.")
+        )
+        return _detail(request, appeal, _sender_form(request, appeal), status=400)
+    if over_limit("letter-sent", ip_fingerprint(client_ip(request)), LETTERS_COUNTED_PER_HOUR):
+        # Someone pressing the button over and over, or a script inflating the count.
+        messages.warning(
+            request,
+            _("Thank you. We have counted many letters from your network in the last hour, so this one was not added."),
+        )
+        return _detail(request, appeal, _sender_form(request, appeal), status=429)
+    record_letter_sent(appeal, form.cleaned_data["channel"], form.cleaned_data["country"])
+    messages.success(request, _("Thank you. Your letter is counted (we keep no details about you)."))
+    return redirect(appeal.get_absolute_url() + "#count")
+
+
+@require_GET
+def embassy_list(request):
+    code = (request.GET.get("country") or "").upper()
+    if code and not countries.name(code):
+        code = ""
+    embassies = Target.objects.filter(kind=Target.Kind.EMBASSY)
+    if code:
+        embassies = embassies.filter(country=code)
+    embassies = list(embassies)
+    embassies.sort(key=lambda e: (str(e.country.name), e.name))
+    return render(
+        request,
+        "appeals/embassy_list.html",
+        {
+            "embassies": embassies,
+            "country": code,
+            "country_name": countries.name(code) if code else "",
+            "country_choices": country_choices()[1:],
+        },
+    )

@@ -1,0 +1,13 @@
+"""The visitor's network address, as the rate limits and the login lockout see it."""
+
+from django.conf import settings
+
+
+def client_ip(request):
+    """The visitor's address. Behind NUM_PROXIES proxies it is the one the outermost of
+    them saw; any entries before that the client could have written itself."""
+    if settings.NUM_PROXIES:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if len(forwarded) >= settings.NUM_PROXIES:
+            return forwarded[-settings.NUM_PROXIES]
+    return request.META.get("REMOTE_ADDR", "")
