@@ -17,11 +17,23 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off"}
+
+
 def env_bool(name, default=False):
-    value = os.environ.get(name)
-    if value is None or value == "":
+    """A yes/no variable. Anything else stops the site: `SECURE_SSL_REDIRECT=ture` must not
+    quietly mean off."""
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    if value in TRUE_WORDS:
+        return True
+    if value in FALSE_WORDS:
+        return False
+    raise ImproperlyConfigured(
+        f"{name} must be one of {', '.join(sorted(TRUE_WORDS | FALSE_WORDS))}, not {os.environ[name]!r}."
+    )
 
 
 def env_list(name, default=""):
@@ -122,7 +134,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Health probes come from Docker and load balancers with the container's address as
+    # Host and over plain HTTP: answered first, before host checking and HTTPS redirects.
+    "campaign.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "campaign.middleware.SecurityHeadersMiddleware",  # Content-Security-Policy, Permissions-Policy
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -285,14 +301,6 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 # Supporters' browsers never tell another site which case file or petition they came from.
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-
-# Health probes come from Docker and load balancers with the container's address as Host
-# and over plain HTTP: they are answered first, before host checking and HTTPS redirects.
-MIDDLEWARE.insert(0, "campaign.middleware.HealthCheckMiddleware")
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
-    "campaign.middleware.SecurityHeadersMiddleware",
-)
 
 # Uploaded media (prisoners' photos). One server: a volume at MEDIA_ROOT, served by the app
 # when SERVE_MEDIA is on (the Docker image turns it on). Several servers: an S3-compatible

@@ -1,3 +1,4 @@
+import ast
 import os
 import subprocess
 import sys
@@ -55,3 +56,33 @@ def test_with_debug_off_the_app_refuses_to_start_without_allowed_hosts():
 def test_with_nothing_set_the_local_defaults_work():
     result = run_check()
     assert result.returncode == 0, result.stderr
+
+
+def test_a_yes_no_variable_set_to_anything_else_stops_the_site_naming_it():
+    result = run_check(SECURE_SSL_REDIRECT="ture")
+    assert result.returncode != 0
+    assert "SECURE_SSL_REDIRECT must be one of" in result.stderr
+    assert "'ture'" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"), [("1", True), ("Yes", True), (" on ", True), ("0", False), ("off", False), ("", "default")]
+)
+def test_yes_no_variables_take_the_usual_words(monkeypatch, value, expected):
+    from campaign.settings import env_bool
+
+    monkeypatch.setenv("SOME_SWITCH", value)
+    assert env_bool("SOME_SWITCH", default="default") == expected
+
+
+def test_the_middleware_list_in_settings_is_the_one_that_runs():
+    # Read as written: nothing appends or inserts into it further down the file.
+    from django.conf import settings
+
+    tree = ast.parse((ROOT / "campaign" / "settings.py").read_text())
+    written = next(
+        node.value
+        for node in tree.body
+        if isinstance(node, ast.Assign) and [t.id for t in node.targets if isinstance(t, ast.Name)] == ["MIDDLEWARE"]
+    )
+    assert ast.literal_eval(written) == settings.MIDDLEWARE
