@@ -104,7 +104,7 @@ class PetitionAdmin(SimpleHistoryAdmin):
             return "-"
         today = timezone.localdate()
         counts = daily_counts(
-            Signature.objects.filter(petition=obj, status=Signature.Status.CONFIRMED),
+            Signature.objects.filter(petition=obj).confirmed(),
             "confirmed_at",
             "petition__title",
             today - datetime.timedelta(days=GROWTH_DAYS - 1),
@@ -169,7 +169,7 @@ class PetitionAdmin(SimpleHistoryAdmin):
             raise PermissionDenied
         # Mailing the signers uses their addresses: Organisers only.
         may_tell = request.user.has_perm("petitions.view_signature") and not petition.signers_told_at
-        to_tell = handover.signers_to_tell(petition).count() if may_tell else 0
+        to_tell = Signature.objects.filter(petition=petition).wanting_updates().count() if may_tell else 0
         if request.method == "POST":
             form = handover.DeliveryForm(request.POST, request.FILES, instance=petition, to_tell=to_tell)
             if form.is_valid():

@@ -34,20 +34,10 @@ def _country_name(code):
     return str(countries.name(code)) if code else _("Country not given")
 
 
-def listed_signers(petition):
-    """The signers the pack may name: confirmed, and listed publicly by their own choice."""
-    if not petition.list_signers:
-        return Signature.objects.none()
-    return Signature.objects.filter(petition=petition, status=Signature.Status.CONFIRMED, public=True)
-
-
 def totals_by_source(petition):
     """{"online": n, "paper": n} of confirmed signatures."""
     rows = (
-        Signature.objects.filter(petition=petition, status=Signature.Status.CONFIRMED)
-        .values_list("source")
-        .annotate(n=Count("pk"))
-        .order_by()
+        Signature.objects.filter(petition=petition).confirmed().values_list("source").annotate(n=Count("pk")).order_by()
     )
     totals = dict.fromkeys(Signature.Source.values, 0)
     totals.update(dict(rows))
@@ -100,7 +90,7 @@ def _signers_by_country(document, petition, codes):
     document.set_draw_color(190)
     for code in codes:
         rows = (
-            listed_signers(petition)
+            Signature.objects.listed(petition)
             .filter(country=code)
             .order_by("name", "pk")
             .values_list("name", "organisation")
@@ -283,11 +273,7 @@ def export_rows(petition, with_emails=False, chunk_size=2000):
         columns.append(EMAIL_COLUMN)
         fields.append("email")
     converters = [convert.get(field, _text) for field in fields]
-    queryset = (
-        Signature.objects.filter(petition=petition, status=Signature.Status.CONFIRMED)
-        .order_by("pk")
-        .values_list(*fields)
-    )
+    queryset = Signature.objects.filter(petition=petition).confirmed().order_by("pk").values_list(*fields)
     wants_updates = fields.index("wants_updates")
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -331,13 +317,6 @@ def record_delivery(petition, delivered_on, where="", to="", note="", photo=None
     return petition
 
 
-def signers_to_tell(petition):
-    """Confirmed signers of `petition` who asked for updates and whose address we still have."""
-    return Signature.objects.filter(petition=petition, status=Signature.Status.CONFIRMED, wants_updates=True).exclude(
-        email=""
-    )
-
-
 def tell_signers_of_delivery(petition, now=None):
     """Queue the news of the delivery for every signer who asked for updates, once per
     petition: pressing the button twice mails nobody twice. Returns how many will be told,
@@ -351,7 +330,7 @@ def tell_signers_of_delivery(petition, now=None):
             return None
         Petition.objects.filter(pk=petition.pk).update(signers_told_at=now)
         petition.signers_told_at = now
-        count = signers_to_tell(petition).count()
+        count = Signature.objects.filter(petition=petition).wanting_updates().count()
         transaction.on_commit(lambda: tasks.announce_delivery.enqueue(petition.pk))
     return count
 

@@ -119,7 +119,8 @@ def recount(petition):
     """Rebuild a petition's counters from its confirmed signatures."""
     SignatureCount.objects.filter(petition=petition).delete()
     rows = (
-        Signature.objects.filter(petition=petition, status=Signature.Status.CONFIRMED)
+        Signature.objects.filter(petition=petition)
+        .confirmed()
         .values_list("country")
         .annotate(n=Count("pk"))
         .order_by()

@@ -49,12 +49,6 @@ def _get_petition(slug, petitions=None):
     )
 
 
-def _public_signers(petition):
-    if not petition.list_signers:
-        return Signature.objects.none()
-    return Signature.objects.filter(petition=petition, status=Signature.Status.CONFIRMED, public=True).order_by("-id")
-
-
 def _detail(request, petition, form, status=200):
     by_country = petition.count_by_country()
     total = sum(by_country.values())
@@ -72,7 +66,7 @@ def _detail(request, petition, form, status=200):
             "total": total,
             "percent": min(100, round(100 * total / petition.goal)) if petition.goal else None,
             "by_country": countries_ranked,
-            "latest": list(_public_signers(petition)[:LATEST_SIGNERS]),
+            "latest": list(Signature.objects.listed(petition).order_by("-id")[:LATEST_SIGNERS]),
             "retention_days": settings.UNCONFIRMED_RETENTION_DAYS,
             **draft_context(petition, is_draft),
         },
@@ -182,7 +176,7 @@ def signers(request, slug):
     """Signers who agreed to be listed, newest first, page by page. Pages are marked by
     ids (?before=), not numbers, so page 1,000 costs what page 1 does."""
     petition = get_object_or_404(Petition.objects.public(), slug=slug)
-    rows = _public_signers(petition)
+    rows = Signature.objects.listed(petition).order_by("-id")
     try:
         before = int(request.GET.get("before", ""))
     except ValueError:
