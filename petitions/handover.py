@@ -23,6 +23,7 @@ from fpdf.enums import MethodReturnValue
 
 from lib import pdf
 
+from . import tasks
 from .models import Petition, Signature
 
 # --- the hand-over pack --------------------------------------------------------------------
@@ -321,8 +322,6 @@ def tell_signers_of_delivery(petition, now=None):
     """Queue the news of the delivery for every signer who asked for updates, once per
     petition: pressing the button twice mails nobody twice. Returns how many will be told,
     or None when the petition is not delivered or its signers have been told already."""
-    from . import tasks
-
     now = now or timezone.now()
     with transaction.atomic():
         locked = Petition.objects.select_for_update().get(pk=petition.pk)

@@ -10,13 +10,13 @@ import random
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F
 from django.utils import timezone
 
 from lib.hashing import ip_fingerprint, keyed_hash
 
+from . import tasks
 from .models import Signature, SignatureCount
 
 # A second confirmation mail to one address goes out at most this often.
@@ -43,40 +43,6 @@ def normalise_email(address):
 
 def email_fingerprint(address):
     return keyed_hash("email", normalise_email(address))
-
-
-# --- links in emails ---------------------------------------------------------------------
-
-TOKEN_SALT = "petitions.signature"
-
-
-def make_token(signature, purpose):
-    return signing.dumps([signature.pk, signature.nonce, purpose], salt=TOKEN_SALT, compress=False)
-
-
-class BadToken(Exception):
-    """The link is damaged or forged."""
-
-
-class ExpiredToken(Exception):
-    """The link was genuine but is too old."""
-
-
-def signature_from_token(token, purpose, max_age=None):
-    """The signature a mailed link stands for, or None when it no longer exists."""
-    try:
-        pk, nonce, token_purpose = signing.loads(token, salt=TOKEN_SALT, max_age=max_age)
-    except signing.SignatureExpired as error:
-        raise ExpiredToken from error
-    except (signing.BadSignature, ValueError, TypeError) as error:
-        raise BadToken from error
-    if token_purpose != purpose:
-        raise BadToken
-    return Signature.objects.select_related("petition").filter(pk=pk, nonce=nonce).first()
-
-
-def confirm_link_max_age():
-    return settings.CONFIRM_LINK_DAYS * 24 * 3600
 
 
 # --- counting ----------------------------------------------------------------------------
@@ -156,8 +122,6 @@ def sign(petition, data, ip=""):
     address changes nothing and reveals nothing: it only mails the address again (a
     fresh confirmation link, or a note that it has already signed), at most once every
     RESEND_AFTER."""
-    from . import tasks
-
     now = timezone.now()
     fields = {
         "name": data["name"],

@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from django_tasks import task
 
 from .models import Petition, Signature
-from .services import make_token
+from .tokens import make_token
 
 logger = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from lib.preview import draft_context, mark_draft, visible_to
 from lib.ratelimit import over_limit
 from prisoners.models import Prisoner
 
-from . import services
+from . import services, tokens
 from .forms import SignatureForm
 from .models import Petition, Signature
 
@@ -120,10 +120,10 @@ def check_email(request, slug):
 def token_page(request, token, purpose, max_age=None):
     """The signature behind a mailed link, or the response explaining why there is none."""
     try:
-        signature = services.signature_from_token(token, purpose, max_age=max_age)
-    except services.ExpiredToken:
+        signature = tokens.signature_from_token(token, purpose, max_age=max_age)
+    except tokens.ExpiredToken:
         return None, render(request, "petitions/link_problem.html", {"problem": "expired"}, status=410)
-    except services.BadToken:
+    except tokens.BadToken:
         return None, render(request, "petitions/link_problem.html", {"problem": "bad"}, status=400)
     if signature is None:
         return None, render(request, "petitions/link_problem.html", {"problem": "gone"}, status=404)
@@ -135,7 +135,7 @@ def token_page(request, token, purpose, max_age=None):
 def confirm(request, token):
     """GET shows a button; only its POST confirms, so mail scanners that open links can
     neither confirm a signature nor use up the link."""
-    signature, problem = token_page(request, token, "confirm", max_age=services.confirm_link_max_age())
+    signature, problem = token_page(request, token, "confirm", max_age=tokens.confirm_link_max_age())
     if problem:
         return problem
     petition = signature.petition

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from petitions.models import Signature
-from petitions.services import make_token
+from petitions.tokens import make_token
 
 pytestmark = pytest.mark.django_db
 
