@@ -25,6 +25,7 @@ from lib.charts import daily_counts, line_chart_svg
 from lib.csv_import import csv_import_view
 
 from . import handover, paper, services
+from .forms import DeliveryForm, PaperSignatureForm
 from .models import PaperBatch, Petition, Signature, SignatureCount
 
 GROWTH_DAYS = 60
@@ -171,7 +172,7 @@ class PetitionAdmin(SimpleHistoryAdmin):
         may_tell = request.user.has_perm("petitions.view_signature") and not petition.signers_told_at
         to_tell = Signature.objects.filter(petition=petition).wanting_updates().count() if may_tell else 0
         if request.method == "POST":
-            form = handover.DeliveryForm(request.POST, request.FILES, instance=petition, to_tell=to_tell)
+            form = DeliveryForm(request.POST, request.FILES, instance=petition, to_tell=to_tell)
             if form.is_valid():
                 data = form.cleaned_data
                 with transaction.atomic():
@@ -199,7 +200,7 @@ class PetitionAdmin(SimpleHistoryAdmin):
                 return redirect(reverse("admin:petitions_petition_change", args=[petition.pk]))
         else:
             initial = {} if petition.delivered_on else {"delivered_on": timezone.localdate()}
-            form = handover.DeliveryForm(instance=petition, initial=initial, to_tell=to_tell)
+            form = DeliveryForm(instance=petition, initial=initial, to_tell=to_tell)
         context = self.admin_site.each_context(request) | {
             "opts": self.model._meta,
             "original": petition,
@@ -307,7 +308,7 @@ INLINE_ROWS_LIMIT = 60
 
 class PaperSignatureInline(admin.TabularInline):
     model = Signature
-    form = paper.PaperSignatureForm
+    form = PaperSignatureForm
     fields = ["name", "organisation", "town", "country", "public", "email", "wants_updates", "possible_duplicate"]
     readonly_fields = ["possible_duplicate"]
     ordering = ["id"]

@@ -10,14 +10,13 @@ else is counted, not named.
 import csv
 import io
 
-from django import forms
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 from django_countries import countries
 from fpdf.enums import MethodReturnValue
 
@@ -338,29 +337,3 @@ def stop_updates(signature):
     """The signer wants no more email: forget the address, keep the signature."""
     Signature.objects.filter(pk=signature.pk).update(wants_updates=False, email="")
     signature.wants_updates, signature.email = False, ""
-
-
-class DeliveryForm(forms.ModelForm):
-    tell_signers = forms.BooleanField(label=gettext_lazy("Tell the signers who asked for updates"), required=False)
-
-    class Meta:
-        model = Petition
-        fields = ["delivered_on", "delivered_where", "delivered_to", "delivery_note", "delivery_photo"]
-        widgets = {"delivered_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
-
-    def __init__(self, *args, to_tell=0, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["delivered_on"].required = True
-        self.fields["delivered_where"].help_text = gettext_lazy("E.g. “KazMinerals plc, head office, London”.")
-        self.fields["delivered_to"].help_text = gettext_lazy("Who received it, e.g. “the company secretary”.")
-        self.fields["delivery_note"].help_text = gettext_lazy("Shown on the petition's page and in the email.")
-        if to_tell:
-            self.fields["tell_signers"].help_text = ngettext(
-                "One email to the %(n)d signer who asked for updates, with a link to stop them, sent slowly over "
-                "the next minutes. Only once per petition.",
-                "One email to each of the %(n)d signers who asked for updates, with a link to stop them, sent "
-                "slowly over the next minutes or hours. Only once per petition.",
-                to_tell,
-            ) % {"n": to_tell}
-        else:
-            del self.fields["tell_signers"]
