@@ -175,16 +175,15 @@ class PetitionAdmin(SimpleHistoryAdmin):
             form = DeliveryForm(request.POST, request.FILES, instance=petition, to_tell=to_tell)
             if form.is_valid():
                 data = form.cleaned_data
-                with transaction.atomic():
-                    # The form has put the new photo (or none) on the petition already.
-                    handover.record_delivery(
-                        petition,
-                        data["delivered_on"],
-                        where=data["delivered_where"],
-                        to=data["delivered_to"],
-                        note=data["delivery_note"],
-                    )
-                    told = handover.tell_signers_of_delivery(petition) if data.get("tell_signers") else None
+                # The form has put the new photo (or none) on the petition already.
+                told = handover.deliver(
+                    petition,
+                    data["delivered_on"],
+                    where=data["delivered_where"],
+                    to=data["delivered_to"],
+                    note=data["delivery_note"],
+                    tell_signers=bool(data.get("tell_signers")),
+                )
                 self.message_user(request, _("The hand-over is recorded and the petition is closed."), messages.SUCCESS)
                 if told:
                     self.message_user(

@@ -333,6 +333,16 @@ def tell_signers_of_delivery(petition, now=None):
     return count
 
 
+def deliver(petition, delivered_on, where="", to="", note="", photo=None, tell_signers=False):
+    """Record the hand-over, which closes the petition, and if `tell_signers`, queue the
+    news for the signers who asked for updates. One transaction: the delivery and the mark
+    that its signers are told are saved together or not at all, and the news is queued
+    only once both are. Returns how many will be told, or None (not asked, or told before)."""
+    with transaction.atomic():
+        record_delivery(petition, delivered_on, where=where, to=to, note=note, photo=photo)
+        return tell_signers_of_delivery(petition) if tell_signers else None
+
+
 def stop_updates(signature):
     """The signer wants no more email: forget the address, keep the signature."""
     Signature.objects.filter(pk=signature.pk).update(wants_updates=False, email="")
