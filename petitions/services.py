@@ -99,6 +99,15 @@ def recount(petition):
 # --- the signer's path -------------------------------------------------------------------
 
 
+class PetitionClosed(Exception):
+    """The petition takes no signatures now (closed, past its deadline, or delivered):
+    nobody can sign it, and a pending signature can no longer be confirmed."""
+
+    def __init__(self, petition):
+        super().__init__(f"{petition} takes no signatures.")
+        self.petition = petition
+
+
 @dataclass
 class SignResult:
     signature: Signature
@@ -121,7 +130,9 @@ def sign(petition, data, ip=""):
     """Sign `petition` with a SignatureForm's cleaned_data. Signing again with the same
     address changes nothing and reveals nothing: it only mails the address again (a
     fresh confirmation link, or a note that it has already signed), at most once every
-    RESEND_AFTER."""
+    RESEND_AFTER. Raises PetitionClosed if the petition takes no signatures."""
+    if not petition.takes_signatures:
+        raise PetitionClosed(petition)
     now = timezone.now()
     fields = {
         "name": data["name"],
@@ -167,7 +178,10 @@ def sign(petition, data, ip=""):
 
 def confirm(signature, now=None):
     """Confirm a pending signature; True if this call confirmed it. Confirming twice, or
-    two clicks racing, counts once: only the update that finds it pending counts."""
+    two clicks racing, counts once: only the update that finds it pending counts. Raises
+    PetitionClosed if the petition has stopped taking signatures since it was signed."""
+    if not signature.petition.takes_signatures:
+        raise PetitionClosed(signature.petition)
     now = now or timezone.now()
     with transaction.atomic():
         changed = Signature.objects.filter(pk=signature.pk, status=Signature.Status.PENDING).update(

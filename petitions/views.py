@@ -53,6 +53,10 @@ def _get_petition(slug, petitions=None):
     )
 
 
+def _closed(request, petition):
+    return render(request, "petitions/petition_closed.html", {"petition": petition}, status=410)
+
+
 def _detail(request, petition, form, status=200):
     by_country = petition.count_by_country()
     total = sum(by_country.values())
@@ -92,7 +96,9 @@ def petition_sign(request, slug):
     # be shown again, keeping the path of a good signature short.
     petition = get_object_or_404(Petition.objects.public(), slug=slug)
     if not petition.takes_signatures:
-        return render(request, "petitions/petition_closed.html", {"petition": petition}, status=410)
+        # Before the form is read: whatever was typed, and whoever typed it, the answer is
+        # that the petition is closed.
+        return _closed(request, petition)
     form = SignatureForm(request.POST, petition=petition)
     ip = client_ip(request)
     if over_limit("sign", ip_fingerprint(ip), settings.SIGN_RATE_LIMIT):
@@ -108,7 +114,10 @@ def petition_sign(request, slug):
     if not form.is_valid():
         return _detail(request, petition, form, status=400)
     if not form.is_trap:
-        services.sign(petition, form.cleaned_data, ip)
+        try:
+            services.sign(petition, form.cleaned_data, ip)
+        except services.PetitionClosed:
+            return _closed(request, petition)
     # Whatever happened (a new signature, a second one from the same address, a bot), the
     # same page: a stranger learns nothing about whether an address has signed.
     return redirect("petitions:check_email", slug=petition.slug)
@@ -143,13 +152,16 @@ def confirm(request, token):
     if problem:
         return problem
     petition = signature.petition
-    if signature.status == Signature.Status.PENDING and not petition.takes_signatures:
-        # Closed since they signed: say so before they press anything.
-        return render(request, "petitions/petition_closed.html", {"petition": petition}, status=410)
     if request.method == "POST" and signature.status == Signature.Status.PENDING:
-        services.confirm(signature)
+        try:
+            services.confirm(signature)
+        except services.PetitionClosed:
+            return _closed(request, petition)
         messages.success(request, _("Thank you: your signature is confirmed and counted."))
         return redirect(reverse("petitions:detail", args=[petition.slug]) + "#count")
+    if signature.status == Signature.Status.PENDING and not petition.takes_signatures:
+        # Closed since they signed: say so before they press anything.
+        return _closed(request, petition)
     if signature.status == Signature.Status.CONFIRMED:
         if request.method == "POST":
             messages.info(request, _("Your signature was already confirmed. It is counted once."))
@@ -245,7 +257,7 @@ def paper_sheet(request, slug):
     )
     is_draft = petition.status == Petition.Status.DRAFT
     if not is_draft and not petition.takes_signatures:
-        return render(request, "petitions/petition_closed.html", {"petition": petition}, status=410)
+        return _closed(request, petition)
     if is_draft:
         data = paper.sheet_pdf(petition)
     else:

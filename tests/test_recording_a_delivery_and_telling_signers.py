@@ -216,6 +216,16 @@ def test_a_visitor_cannot_record_a_hand_over(client, petition):
     assert petition.status == Petition.Status.OPEN
 
 
+def test_after_the_hand_over_a_pending_signature_can_no_longer_be_confirmed(petition):
+    pending = Signature.objects.get(name="Pending")
+    handover.record_delivery(petition, datetime.date(2026, 6, 12))
+    with pytest.raises(services.PetitionClosed):
+        services.confirm(pending)
+    pending.refresh_from_db()
+    assert pending.status == Signature.Status.PENDING
+    assert petition.confirmed_count() == 4
+
+
 def test_the_delivery_and_the_news_are_saved_together_or_not_at_all(petition, monkeypatch):
     def broken(petition):
         raise RuntimeError("the database went away")
