@@ -275,7 +275,19 @@ class SignatureAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Confirm the selected signatures"), permissions=["change"])
     def confirm_selected(self, request, queryset):
-        changed = services.set_status(list(queryset), Signature.Status.CONFIRMED)
+        try:
+            changed = services.set_status(list(queryset), Signature.Status.CONFIRMED)
+        except services.PetitionClosed as closed:
+            self.message_user(
+                request,
+                _(
+                    "Nothing was confirmed: “%(title)s” takes no signatures now, so its waiting signatures can no "
+                    "longer be confirmed."
+                )
+                % {"title": closed.petition.title},
+                messages.ERROR,
+            )
+            return
         self.message_user(
             request,
             ngettext("%(n)d signature confirmed.", "%(n)d signatures confirmed.", changed) % {"n": changed},

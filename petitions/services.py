@@ -17,7 +17,7 @@ from django.utils import timezone
 from lib.hashing import ip_fingerprint, keyed_hash
 
 from . import tasks
-from .models import Signature, SignatureCount
+from .models import Petition, Signature, SignatureCount
 
 # A second confirmation mail to one address goes out at most this often.
 RESEND_AFTER = datetime.timedelta(minutes=5)
@@ -198,12 +198,19 @@ def confirm(signature, now=None):
 
 
 def set_status(signatures, status, now=None):
-    """Bulk confirm or reject (organisers in the admin). Returns how many changed."""
+    """Bulk confirm or reject (organisers in the admin). Returns how many changed. Raises
+    PetitionClosed, changing nothing, when asked to confirm a waiting signature of a
+    petition that takes no signatures: what its signer's link may not do, neither may this."""
     now = now or timezone.now()
     with transaction.atomic():
         rows = list(
             Signature.objects.select_for_update().filter(pk__in=[s.pk for s in signatures]).exclude(status=status)
         )
+        if status == Signature.Status.CONFIRMED:
+            waiting_on = {s.petition_id for s in rows if s.status == Signature.Status.PENDING}
+            for petition in Petition.objects.filter(pk__in=waiting_on):  # no query when none wait
+                if not petition.takes_signatures:
+                    raise PetitionClosed(petition)
         was_confirmed = [s for s in rows if s.status == Signature.Status.CONFIRMED]
         update = {"status": status}
         if status == Signature.Status.CONFIRMED:
