@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_countries import countries
 
 from appeals.models import Appeal
@@ -83,7 +83,7 @@ def _detail(request, petition, form, status=200):
     return mark_draft(response) if is_draft else response
 
 
-@require_GET
+@require_safe
 def petition_detail(request, slug):
     petition = _get_petition(slug, visible_to(request, Petition.objects.all(), ~Q(status=Petition.Status.DRAFT)))
     return _detail(request, petition, SignatureForm(petition=petition))
@@ -187,7 +187,7 @@ def withdraw(request, token):
     return render(request, "petitions/withdraw.html", {"signature": signature, "petition": signature.petition})
 
 
-@require_GET
+@require_safe
 def signers(request, slug):
     """Signers who agreed to be listed, newest first, page by page. Pages are marked by
     ids (?before=), not numbers, so page 1,000 costs what page 1 does."""
@@ -214,7 +214,7 @@ def signers(request, slug):
     )
 
 
-@require_GET
+@require_safe
 def count_json(request, slug):
     """The count for other sites to show: open to any origin, cached for a minute."""
     key = f"petition-count:{slug}"
@@ -247,7 +247,7 @@ PDF_CONTENT_SECURITY_POLICY = "frame-ancestors 'self'"
 
 
 @xframe_options_sameorigin
-@require_GET
+@require_safe
 def paper_sheet(request, slug):
     """The A4 sheet to print and collect signatures on. Made once per version of the
     petition and language, then served from the cache: a PDF costs a few hundred
