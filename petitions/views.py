@@ -15,7 +15,6 @@ from django_countries import countries
 
 from appeals.models import Appeal
 from lib.client import client_ip
-from lib.hashing import ip_fingerprint
 from lib.preview import draft_context, mark_draft, visible_to
 from lib.ratelimit import over_limit
 from prisoners.models import Prisoner
@@ -100,8 +99,7 @@ def petition_sign(request, slug):
         # that the petition is closed.
         return _closed(request, petition)
     form = SignatureForm(request.POST, petition=petition)
-    ip = client_ip(request)
-    if over_limit("sign", ip_fingerprint(ip), settings.SIGN_RATE_LIMIT):
+    if over_limit("sign", client_ip(request), settings.SIGN_RATE_LIMIT):
         form.is_valid()  # keeps what was typed, with the errors of any bad field
         form.add_error(
             None,
@@ -115,7 +113,7 @@ def petition_sign(request, slug):
         return _detail(request, petition, form, status=400)
     if not form.is_trap:
         try:
-            services.sign(petition, form.cleaned_data, ip)
+            services.sign(petition, form.cleaned_data)
         except services.PetitionClosed:
             return _closed(request, petition)
     # Whatever happened (a new signature, a second one from the same address, a bot), the
