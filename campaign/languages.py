@@ -55,7 +55,9 @@ def languages(request):
                 "name": NAMES.get(code, code),
                 "current": code == current,
                 "url": path_in(path, code, explicit=True) + query,
-                "alternate": request.build_absolute_uri(path_in(path, code) + query),
+                # From SITE_URL, not the request's Host: a page a cache keeps must not
+                # carry whatever host a request named (and an unknown one would fail here).
+                "alternate": f"{settings.SITE_URL}{path_in(path, code)}{query}",
             }
             for code, _name in settings.LANGUAGES
         ]

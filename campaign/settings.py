@@ -196,7 +196,9 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ru", _("Russian")), ("kk", _("Kazakh"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The site's catalogues first (makemessages writes there), then Kazakh country names,
+# which django-countries lacks (from Debian's iso-codes; README, "Languages").
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "countries"]
 FORMAT_MODULE_PATH = ["campaign.formats"]
 # Set only by choosing English at /en/…, the one choice an address cannot carry (English
 # lives at the root, whose pages follow Accept-Language). No Max-Age: it goes when the

@@ -5,9 +5,10 @@ petitions are written in the site's first language (English) until they are tran
     <div{% original_lang %}>{{ prisoner.biography|linebreaks }}</div>
     {% untranslated_note %}
 
-`original_lang` gives such a block its own `lang`, so that screen readers pronounce it
-and the browser hyphenates it as what it is; `untranslated_note` says, in the page's
-language, that some texts are shown in English. Both say nothing on an English page.
+`original_lang` gives such a block its own `lang` (`in_original` a text inside a
+translated sentence), so that screen readers pronounce it and the browser hyphenates it
+as what it is; `untranslated_note` says, in the page's language, that some texts are
+shown in English. All three do nothing on an English page.
 """
 
 from django import template
@@ -27,6 +28,15 @@ def original_lang():
     if not shown_in_another_language():
         return ""
     return format_html(' lang="{}"', settings.LANGUAGE_CODE)
+
+
+@register.filter
+def in_original(text):
+    """A text set inside a translated sentence ({% blocktranslate with title=…|in_original %}),
+    in a span of its own language."""
+    if not shown_in_another_language():
+        return text
+    return format_html('<span lang="{}">{}</span>', settings.LANGUAGE_CODE, text)
 
 
 @register.simple_tag

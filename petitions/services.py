@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from lib.hashing import ip_fingerprint, keyed_hash
 
@@ -143,6 +143,8 @@ def sign(petition, data, ip=""):
         "comment": data.get("comment") or "",
         "public": bool(data.get("public")) and petition.list_signers,
         "wants_updates": bool(data.get("wants_updates")),
+        # The page's language: the emails follow it (tasks.in_language_of).
+        "language": translation.get_language() or "",
     }
     email_hash = email_fingerprint(data["email"])
     try:
@@ -169,9 +171,10 @@ def sign(petition, data, ip=""):
         update = {"mailed_at": now}
         if signature.status == Signature.Status.PENDING:
             update["email"] = data["email"]
+            update["language"] = fields["language"]
             _schedule(tasks.send_confirmation, signature.pk)
         else:
-            _schedule(tasks.send_already_signed, signature.pk, data["email"])
+            _schedule(tasks.send_already_signed, signature.pk, data["email"], fields["language"])
         Signature.objects.filter(pk=signature.pk).update(**update)
         return SignResult(signature, created=False, mailed=True)
 

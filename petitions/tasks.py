@@ -49,24 +49,31 @@ def _signature(signature_id):
     return signature
 
 
+def in_language_of(signature, language=None):
+    """The signer's language, for the words of a message and the addresses of its links
+    (/ru/petitions/confirm/…): the page a link opens speaks as the email did."""
+    return translation.override(language or signature.language or settings.LANGUAGE_CODE)
+
+
 @task()
 def send_confirmation(signature_id):
     signature = _signature(signature_id)
     if signature is None or signature.status != Signature.Status.PENDING or not signature.email:
         return
-    with translation.override(settings.LANGUAGE_CODE):
+    with in_language_of(signature):
         subject = translation.gettext("Please confirm your signature: %(title)s") % {"title": signature.petition.title}
         send("confirm", signature, signature.email, subject)
 
 
 @task()
-def send_already_signed(signature_id, address):
+def send_already_signed(signature_id, address, language=""):
     """To whoever signs again with an address that has signed: the page they saw said
-    nothing, so only the mailbox's owner learns that it had signed."""
+    nothing, so only the mailbox's owner learns that it had signed. In the language they
+    signed in this time."""
     signature = _signature(signature_id)
     if signature is None:
         return
-    with translation.override(settings.LANGUAGE_CODE):
+    with in_language_of(signature, language):
         subject = translation.gettext("You have already signed: %(title)s") % {"title": signature.petition.title}
         send("already_signed", signature, address, subject)
 
@@ -108,9 +115,9 @@ def send_delivery_news(signature_id):
     petition = signature.petition
     if signature.status != Signature.Status.CONFIRMED or petition.status != Petition.Status.DELIVERED:
         return
-    unsubscribe_url = absolute(reverse("petitions:stop_updates", args=[make_token(signature, "stop_updates")]))
-    context = {"signature": signature, "petition": petition, **links(signature), "unsubscribe_url": unsubscribe_url}
-    with translation.override(settings.LANGUAGE_CODE):
+    with in_language_of(signature):
+        unsubscribe_url = absolute(reverse("petitions:stop_updates", args=[make_token(signature, "stop_updates")]))
+        context = {"signature": signature, "petition": petition, **links(signature), "unsubscribe_url": unsubscribe_url}
         subject = translation.gettext("Delivered: %(title)s") % {"title": petition.title}
         message = EmailMultiAlternatives(
             subject=subject,

@@ -115,7 +115,7 @@ def test_the_home_page_leads_to_the_cases(client, make_prisoner):
     assert reverse("prisoners:list") in html
 
 
-def test_pages_have_a_language_a_skip_link_and_no_third_party_assets(client, make_prisoner):
+def test_pages_have_a_language_a_skip_link_and_no_third_party_assets(client, make_prisoner, settings):
     prisoner = make_prisoner()
     for url in [reverse("home"), reverse("prisoners:list"), prisoner.get_absolute_url()]:
         html = client.get(url).content.decode()
@@ -126,7 +126,7 @@ def test_pages_have_a_language_a_skip_link_and_no_third_party_assets(client, mak
         # languages (hreflang alternates).
         head = html.split("<main")[0]
         assert 'src="http' not in html
-        assert all(link.startswith("http://testserver/") for link in re.findall(r'href="(http[^"]*)"', head))
+        assert all(link.startswith(f"{settings.SITE_URL}/") for link in re.findall(r'href="(http[^"]*)"', head))
 
 
 def test_prisoner_status_choices_cover_the_design():
