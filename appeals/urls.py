@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import feeds, views
 
 app_name = "appeals"
 urlpatterns = [
@@ -11,4 +11,7 @@ urlpatterns = [
     path("<slug:slug>/letter.txt", views.letter_download, {"fmt": "txt"}, name="letter_txt"),
     path("<slug:slug>/letter.pdf", views.letter_download, {"fmt": "pdf"}, name="letter_pdf"),
     path("<slug:slug>/sent/", views.letter_sent, name="sent"),
+    path("<slug:slug>/card.png", views.card, name="card"),
+    path("<slug:slug>/poster.pdf", views.poster, name="poster"),
+    path("feed.atom", feeds.NewAppealsFeed(), name="feed"),
 ]

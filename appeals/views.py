@@ -2,18 +2,24 @@
 gets back (to send, copy, print or download), "I've sent it", and the embassy directory."""
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.db.models import Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST, require_safe
 from django_countries import countries
 
+from lib import cards, posters
 from lib.client import client_ip
 from lib.countries import country_choices
 from lib.preview import draft_context, mark_draft, visible_to
 from lib.ratelimit import over_limit
+from lib.sharing import absolute, preview
 from prisoners.models import Prisoner
 
 from .forms import EditedLetterForm, SenderForm, SentForm
@@ -78,6 +84,8 @@ def _detail(request, appeal, form, status=200):
             "form": form,
             "to": [r.target for r in recipients if r.role == Recipient.Role.TO],
             "cc": [r.target for r in recipients if r.role == Recipient.Role.CC],
+            "preview": None if is_draft else _preview(appeal),
+            "short_url": absolute(reverse("appeal_short", args=[appeal.pk])),
             **draft_context(appeal, is_draft),
         },
         status=status,
@@ -200,3 +208,79 @@ def embassy_list(request):
             "country_choices": country_choices()[1:],
         },
     )
+
+
+# --- spreading the word --------------------------------------------------------------------
+
+
+def _card_tag(appeal):
+    return cards.version("appeal", appeal.pk, appeal.updated_at.timestamp(), get_language())
+
+
+def _preview(appeal):
+    """What a link to the appeal shows when pasted into a chat or a post."""
+    return preview(
+        title=appeal.title,
+        description=appeal.summary,
+        path=appeal.get_absolute_url(),
+        image=f"{reverse('appeals:card', args=[appeal.slug])}?v={_card_tag(appeal)}",
+    )
+
+
+@require_safe
+def card(request, slug):
+    """The appeal's link-preview image."""
+    appeal = get_object_or_404(Appeal.objects.public(), slug=slug)
+
+    def draw():
+        return cards.draw_card(
+            title=appeal.title,
+            subtitle=appeal.summary,
+            highlight=_("This appeal is closed.") if appeal.is_closed else _("Write a protest letter"),
+            site_name=_("Kazakhstan Solidarity"),
+            footer=cards.site_host(),
+        )
+
+    return cards.card_response(request, _card_tag(appeal), draw)
+
+
+@require_safe
+def short_link(request, pk):
+    """/a/<id>, the short address on posters: the appeal's page in the address's language.
+    Not a permanent redirect, so that a renamed appeal's old posters still find it."""
+    appeal = get_object_or_404(Appeal.objects.public(), pk=pk)
+    return redirect(appeal.get_absolute_url())
+
+
+POSTER_SIZES = {"a4": "A4", "a3": "A3"}
+POSTER_CACHE_SECONDS = 3600
+
+
+# Chrome shows a PDF in a page of its own making, subject to the PDF's own policy: the
+# site's (object-src 'none', frames refused) would show a "blocked" box instead.
+@xframe_options_sameorigin
+@require_safe
+def poster(request, slug):
+    """A poster for a picket: the title big, a QR code to the short address and the address
+    in letters. ?size=a3 for A3."""
+    appeal = get_object_or_404(Appeal.objects.public(), slug=slug)
+    size = POSTER_SIZES.get(request.GET.get("size", "a4").lower(), "A4")
+    short = absolute(reverse("appeal_short", args=[appeal.pk]))
+    key = f"appeal-poster:{appeal.pk}:{appeal.updated_at.timestamp()}:{get_language()}:{size}:{absolute('/')}"
+    data = cache.get(key)
+    if data is None:
+        data = posters.poster_pdf(
+            kicker=_("Write a protest letter"),
+            title=appeal.title,
+            text=appeal.summary,
+            url=short,
+            call=_("Scan the code or type the address to write a letter:"),
+            site_name=_("Kazakhstan Solidarity"),
+            size=size,
+        )
+        cache.set(key, data, POSTER_CACHE_SECONDS)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{appeal.slug}-poster-{size.lower()}.pdf"'
+    response["Content-Security-Policy"] = "frame-ancestors 'self'"
+    response["Cache-Control"] = "public, max-age=600"
+    return response

@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",  # sitemap.xml's templates
     "crispy_forms",
     "crispy_bootstrap5",
     "django_countries",
@@ -175,7 +176,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
             ],
             # Shared template tags that belong to no app (lib imports no app of ours).
-            "libraries": {"content_language": "lib.content_language"},
+            "libraries": {"content_language": "lib.content_language", "sharing": "lib.sharing"},
         },
     },
 ]

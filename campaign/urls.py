@@ -1,12 +1,21 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 
+import appeals.views
+import petitions.views
+
 from . import translators, views
+from .sitemaps import SITEMAPS
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    # One robots.txt and one sitemap for every language: the sitemap lists each page with
+    # its Russian and Kazakh alternates.
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
 ]
 
 # English at the root, as before the translations (so every address ever shared still
@@ -17,6 +26,9 @@ urlpatterns += i18n_patterns(
     path("prisoners/", include("prisoners.urls")),
     path("appeals/", include("appeals.urls")),
     path("petitions/", include("petitions.urls")),
+    # Short addresses for posters and leaflets (/p/3, /ru/a/5): they redirect to the page.
+    path("p/<int:pk>", petitions.views.short_link, name="petition_short"),
+    path("a/<int:pk>", appeals.views.short_link, name="appeal_short"),
     # Before the admin's own URLs, whose app pages would otherwise take the address.
     path("admin/translations/", include(translators.urlpatterns)),
     path("admin/", admin.site.urls),

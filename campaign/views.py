@@ -1,8 +1,10 @@
 from django.conf import settings
 from django.db import DatabaseError, connection
-from django.http import HttpResponseServerError, JsonResponse
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.urls import reverse
+from django.utils import translation
 from django.views import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -10,6 +12,36 @@ from django.views.decorators.http import require_safe
 from appeals.models import Appeal
 from petitions.models import Petition
 from prisoners.models import Prisoner
+
+# What crawlers are asked to leave alone, under each language's prefix: the admin, the
+# links mailed to signers (each a signer's own), the signing steps, the embedded copies of
+# petitions (the petition's own page is the one to find) and the signer lists past their
+# first page.
+ROBOTS_DISALLOW = [
+    "admin/",
+    "petitions/confirm/",
+    "petitions/withdraw/",
+    "petitions/stop-updates/",
+    "petitions/*/sign/",
+    "petitions/*/check-your-email/",
+    "petitions/*/embed/",
+    "petitions/*/signers/?before=",
+    "appeals/*/letter",
+    "appeals/*/sent/",
+]
+
+
+@require_safe
+def robots_txt(request):
+    lines = ["User-agent: *"]
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            prefix = reverse("home")  # "/" for English, "/ru/" for Russian...
+        lines += [f"Disallow: {prefix}{path}" for path in ROBOTS_DISALLOW]
+    lines += ["", f"Sitemap: {settings.SITE_URL}{reverse('sitemap')}", ""]
+    response = HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 def home(request):

@@ -20,9 +20,10 @@ FONT_DIR = Path(__file__).resolve().parent / "fonts"
 FONT = "DejaVu"
 
 
-def new_document(title="", author="", margin_mm=20):
-    """An A4 portrait document with DejaVu Sans (regular and bold) ready to use."""
-    pdf = FPDF(orientation="portrait", unit="mm", format="A4")
+def new_document(title="", author="", margin_mm=20, page_format="A4"):
+    """A portrait document (A4 unless `page_format` says otherwise, e.g. "A3") with DejaVu
+    Sans (regular and bold) ready to use."""
+    pdf = FPDF(orientation="portrait", unit="mm", format=page_format)
     pdf.set_margins(margin_mm, margin_mm, margin_mm)
     pdf.set_auto_page_break(auto=True, margin=margin_mm)
     pdf.add_font(FONT, "", str(FONT_DIR / "DejaVuSans.ttf"))

@@ -103,6 +103,20 @@ class SignatureForm(OneLineFieldsMixin, forms.Form):
         return cleaned
 
 
+class EmbedSignatureForm(SignatureForm):
+    """The compact form of the embedded petition (petitions/<slug>/embed/): what a union
+    branch's page has room for. The same checks, traps and privacy as the full form; town
+    and comment are left to the full page."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["town"]
+        del self.fields["comment"]
+        for name, autocomplete in (("name", "name"), ("email", "email"), ("organisation", "organization")):
+            self.fields[name].widget.attrs["autocomplete"] = autocomplete
+        self.fields["country"].widget.attrs["autocomplete"] = "country"
+
+
 # --- paper signatures, keyed in by organisers -------------------------------------------
 
 YES = {"yes", "y", "1", "true", "x", "✓", "✔", "on", "да", "д", "иә", "и"}

@@ -12,7 +12,6 @@ import math
 import secrets
 from dataclasses import dataclass, field
 
-import qrcode
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -22,6 +21,7 @@ from django.utils.translation import gettext as _
 from fpdf.enums import MethodReturnValue
 
 from lib import pdf
+from lib.qr import qr_png
 
 from . import services
 from .forms import PaperRowForm
@@ -38,17 +38,6 @@ NOTICE_SIZE = 7  # pt
 
 def petition_url(petition):
     return f"{settings.SITE_URL}{petition.get_absolute_url()}"
-
-
-def qr_png(url):
-    """A QR code of `url` as a PNG in memory."""
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=8, border=2)
-    code.add_data(url)
-    code.make(fit=True)
-    buffer = io.BytesIO()
-    code.make_image().save(buffer)
-    buffer.seek(0)
-    return buffer
 
 
 def sheet_columns(petition):

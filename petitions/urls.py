@@ -1,10 +1,11 @@
 from django.urls import path
 
-from . import views
+from . import feeds, views
 
 app_name = "petitions"
 urlpatterns = [
     path("", views.petition_list, name="list"),
+    path("feed.atom", feeds.NewPetitionsFeed(), name="feed"),
     # Links from emails, before the petitions' own addresses so no slug can shadow them.
     path("confirm/<str:token>/", views.confirm, name="confirm"),
     path("withdraw/<str:token>/", views.withdraw, name="withdraw"),
@@ -15,4 +16,9 @@ urlpatterns = [
     path("<slug:slug>/signers/", views.signers, name="signers"),
     path("<slug:slug>/count.json", views.count_json, name="count_json"),
     path("<slug:slug>/sheet.pdf", views.paper_sheet, name="sheet"),
+    path("<slug:slug>/card.png", views.card, name="card"),
+    path("<slug:slug>/poster.pdf", views.poster, name="poster"),
+    path("<slug:slug>/embed/", views.embed, name="embed"),
+    path("<slug:slug>/embed/sign/", views.embed_sign, name="embed_sign"),
+    path("<slug:slug>/embed/check-your-email/", views.embed_check_email, name="embed_check_email"),
 ]

@@ -1,32 +1,36 @@
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.cache import cache
 from django.db.models import Prefetch, Q
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.clickjacking import xframe_options_exempt, xframe_options_sameorigin
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_countries import countries
 
 from appeals.models import Appeal
+from lib import cards, posters
 from lib.client import client_ip
 from lib.preview import draft_context, mark_draft, visible_to
 from lib.ratelimit import over_limit
+from lib.sharing import absolute, preview
 from prisoners.models import Prisoner
 
 from . import handover, paper, services, tokens
-from .forms import SignatureForm
+from .forms import EmbedSignatureForm, SignatureForm
 from .models import Petition, Signature
 
 SIGNERS_PER_PAGE = 50
 LATEST_SIGNERS = 10
 COUNT_CACHE_SECONDS = 60
 SHEET_CACHE_SECONDS = 3600
+EMBED_CACHE_SECONDS = 60
 
 
 def petition_list(request):
@@ -75,11 +79,91 @@ def _detail(request, petition, form, status=200):
             "by_country": countries_ranked,
             "latest": list(Signature.objects.listed(petition).order_by("-id")[:LATEST_SIGNERS]),
             "retention_days": settings.UNCONFIRMED_RETENTION_DAYS,
+            "preview": None if is_draft else _preview(petition, total),
+            "embed_url": absolute(reverse("petitions:embed", args=[petition.slug])),
+            "short_url": absolute(reverse("petition_short", args=[petition.pk])),
             **draft_context(petition, is_draft),
         },
         status=status,
     )
     return mark_draft(response) if is_draft else response
+
+
+def _preview(petition, total):
+    """What a link to the petition shows when pasted into a chat or a post."""
+    return preview(
+        title=petition.title,
+        description=petition.summary or petition.addressed_to,
+        path=petition.get_absolute_url(),
+        image=f"{reverse('petitions:card', args=[petition.slug])}?v={_card_tag(petition, total)}",
+    )
+
+
+def _card_tag(petition, total):
+    return cards.version(
+        "petition", petition.pk, petition.updated_at.timestamp(), get_language(), cards.count_bucket(total)
+    )
+
+
+@require_safe
+def card(request, slug):
+    """The petition's link-preview image: its title, whom it goes to, the count."""
+    petition = get_object_or_404(Petition.objects.public(), slug=slug)
+    total = petition.confirmed_count()
+
+    def draw():
+        bucket = cards.count_bucket(total)
+        n = intcomma(bucket) + ("+" if bucket < total else "")
+        return cards.draw_card(
+            title=petition.title,
+            subtitle=_("To: %(addressee)s") % {"addressee": petition.addressed_to},
+            highlight=ngettext("%(n)s signature", "%(n)s signatures", bucket) % {"n": n},
+            progress=total / petition.goal if petition.goal else None,
+            site_name=_("Kazakhstan Solidarity"),
+            footer=cards.site_host(),
+        )
+
+    return cards.card_response(request, _card_tag(petition, total), draw)
+
+
+@require_safe
+def short_link(request, pk):
+    """/p/<id>, the short address on posters and leaflets: the petition's page, in the
+    language of the address (/ru/p/3 opens the Russian page). A redirect that is not
+    kept for good, so that a renamed petition's old poster still finds it."""
+    petition = get_object_or_404(Petition.objects.public(), pk=pk)
+    return redirect(petition.get_absolute_url())
+
+
+POSTER_SIZES = {"a4": "A4", "a3": "A3"}
+
+
+@xframe_options_sameorigin
+@require_safe
+def poster(request, slug):
+    """A poster for a picket or a notice board: the title big, a QR code to the short
+    address, and the address in letters for those without a camera. ?size=a3 for A3."""
+    petition = get_object_or_404(Petition.objects.public(), slug=slug)
+    size = POSTER_SIZES.get(request.GET.get("size", "a4").lower(), "A4")
+    short = absolute(reverse("petition_short", args=[petition.pk]))
+    key = f"petition-poster:{petition.pk}:{petition.updated_at.timestamp()}:{get_language()}:{size}:{settings.SITE_URL}"
+    data = cache.get(key)
+    if data is None:
+        data = posters.poster_pdf(
+            kicker=_("Sign the petition"),
+            title=petition.title,
+            text=_("To: %(addressee)s") % {"addressee": petition.addressed_to},
+            url=short,
+            call=_("Scan the code or type the address to sign:"),
+            site_name=_("Kazakhstan Solidarity"),
+            size=size,
+        )
+        cache.set(key, data, SHEET_CACHE_SECONDS)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{petition.slug}-poster-{size.lower()}.pdf"'
+    response["Content-Security-Policy"] = PDF_CONTENT_SECURITY_POLICY
+    response["Cache-Control"] = "public, max-age=600"
+    return response
 
 
 @require_safe
@@ -289,3 +373,100 @@ def stop_updates(request, token):
         handover.stop_updates(signature)
         return render(request, "petitions/stop_updates.html", {"petition": signature.petition, "done": True})
     return render(request, "petitions/stop_updates.html", {"signature": signature, "petition": signature.petition})
+
+
+# --- the petition on other sites -----------------------------------------------------------
+
+
+def embed_content_security_policy():
+    """The site's policy, except that any site may frame the embed (and only the embed:
+    every other page keeps frame-ancestors 'none' and X-Frame-Options DENY), and that its
+    form posts only here."""
+    policy = {**settings.CONTENT_SECURITY_POLICY, "frame-ancestors": ["*"], "form-action": ["'self'"]}
+    return "; ".join(f"{name} {' '.join(sources)}" for name, sources in policy.items())
+
+
+def _embed(request, petition, form=None, status=200, page="petitions/embed.html", **extra):
+    """The embedded petition: its title, the count and progress bar, and the compact form
+    (or only a button to the full page). It sets no cookie: no CSRF token (see
+    embed_sign), no session, no message, no language cookie; its links open our pages in
+    a new tab, and it loads nothing but its own small stylesheet."""
+    total = petition.confirmed_count()
+    response = render(
+        request,
+        page,
+        {
+            "petition": petition,
+            "form": form,
+            "total": total,
+            "percent": min(100, round(100 * total / petition.goal)) if petition.goal else None,
+            "petition_url": f"{settings.SITE_URL}{petition.get_absolute_url()}",
+            "retention_days": settings.UNCONFIRMED_RETENTION_DAYS,
+            **extra,
+        },
+        status=status,
+    )
+    response["Content-Security-Policy"] = embed_content_security_policy()
+    # A copy of the petition on other sites: the petition's own page is the one to find.
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@xframe_options_exempt
+@require_safe
+def embed(request, slug):
+    """/petitions/<slug>/embed/, to put in an <iframe> on any site (README, "Putting a
+    petition on your site"). ?form=0 shows a button to the full page instead of the form."""
+    petition = get_object_or_404(Petition.objects.public(), slug=slug)
+    with_form = petition.takes_signatures and request.GET.get("form") != "0"
+    response = _embed(request, petition, EmbedSignatureForm(petition=petition) if with_form else None)
+    # The count is "live" to the minute, like count.json; shared caches may keep it that long.
+    response["Cache-Control"] = f"public, max-age={EMBED_CACHE_SECONDS}"
+    return response
+
+
+# No CSRF token, deliberately. The form is shown inside other sites' pages, where browsers
+# block the third-party cookie a CSRF token is checked against, so Django's protection
+# would refuse every signature; and the embed must set no cookie the host site could
+# follow. What CSRF protects against is a forged request riding on a visitor's cookies:
+# this view reads none (no session, no login) and grants nothing a stranger could not get
+# by posting the form themselves. A forged post can only start a signature, which counts
+# only once its owner presses the button in the email sent to the address (a POST on our
+# own page, under CSRF protection). Against software the embed has what the full page
+# has: the signed `started` time (it must come back from a form we drew, not too fast and
+# not a day late), the honeypot field, and the same hourly limit per network address.
+@csrf_exempt
+@xframe_options_exempt
+@never_cache
+@require_POST
+def embed_sign(request, slug):
+    petition = get_object_or_404(Petition.objects.public(), slug=slug)
+    if not petition.takes_signatures:
+        return _embed(request, petition, status=410)
+    form = EmbedSignatureForm(request.POST, petition=petition)
+    if over_limit("sign", client_ip(request), settings.SIGN_RATE_LIMIT):
+        form.is_valid()
+        form.add_error(
+            None,
+            _(
+                "Many signatures have come from your network in the last hour, so we are not taking more from it "
+                "just now. Please try again in an hour, or sign from another connection. What you typed is kept below."
+            ),
+        )
+        return _embed(request, petition, form, status=429)
+    if not form.is_valid():
+        return _embed(request, petition, form, status=400)
+    if not form.is_trap:
+        try:
+            services.sign(petition, form.cleaned_data)
+        except services.PetitionClosed:
+            return _embed(request, petition, status=410)
+    # The same answer whatever happened, as on the full page.
+    return redirect("petitions:embed_check_email", slug=petition.slug)
+
+
+@xframe_options_exempt
+@require_safe
+def embed_check_email(request, slug):
+    petition = get_object_or_404(Petition.objects.public(), slug=slug)
+    return _embed(request, petition, page="petitions/embed_check_email.html", link_days=settings.CONFIRM_LINK_DAYS)

@@ -1,9 +1,15 @@
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
 
 from appeals.models import Appeal
+from lib import cards
 from lib.preview import draft_context, mark_draft, visible_to
+from lib.sharing import preview
 from petitions.models import Petition
 
 from .models import CaseEvent, Prisoner
@@ -49,6 +55,50 @@ def prisoner_detail(request, slug):
     response = render(
         request,
         "prisoners/prisoner_detail.html",
-        {"prisoner": prisoner, "appeals": appeals, "petitions": petitions, **draft_context(prisoner, is_draft)},
+        {
+            "prisoner": prisoner,
+            "appeals": appeals,
+            "petitions": petitions,
+            "preview": None if is_draft else _preview(prisoner),
+            **draft_context(prisoner, is_draft),
+        },
     )
     return mark_draft(response) if is_draft else response
+
+
+def _card_tag(prisoner):
+    return cards.version("prisoner", prisoner.pk, prisoner.updated_at.timestamp(), get_language())
+
+
+def _preview(prisoner):
+    """What a link to the case shows when pasted into a chat or a post."""
+    return preview(
+        title=prisoner.name,
+        description=prisoner.summary,
+        path=prisoner.get_absolute_url(),
+        image=f"{reverse('prisoners:card', args=[prisoner.slug])}?v={_card_tag(prisoner)}",
+    )
+
+
+@require_safe
+def card(request, slug):
+    """The case's link-preview image: the name (and in the original script), the summary,
+    where the case stands."""
+    prisoner = get_object_or_404(Prisoner.objects.published(), slug=slug)
+
+    def draw():
+        title = prisoner.name
+        if prisoner.name_original and prisoner.name_original != prisoner.name:
+            title = f"{prisoner.name} · {prisoner.name_original}"
+        highlight = prisoner.get_status_display()
+        if prisoner.hunger_strike:
+            highlight = f"{highlight} · {gettext_now('On hunger strike')}"
+        return cards.draw_card(
+            title=title,
+            subtitle=prisoner.summary,
+            highlight=highlight,
+            site_name=gettext_now("Kazakhstan Solidarity"),
+            footer=cards.site_host(),
+        )
+
+    return cards.card_response(request, _card_tag(prisoner), draw)
