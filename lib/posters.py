@@ -32,6 +32,9 @@ def poster_pdf(kicker, title, text, url, call, site_name, size="A4"):
     for points in (60, 52, 44, 38, 32, 27, 23, 20):
         size_pt = points * scale
         document.set_font(pdf.FONT, "B", size_pt)
+        # No word broken in two: at this size the longest word must fit on a line.
+        if max((document.get_string_width(word) for word in title.split()), default=0) > width - 2:
+            continue
         height = document.multi_cell(
             width, size_pt * 0.45, title, dry_run=True, output=MethodReturnValue.HEIGHT, new_x="LMARGIN"
         )
