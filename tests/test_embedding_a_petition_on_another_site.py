@@ -41,7 +41,7 @@ def test_the_embed_shows_the_title_the_count_the_progress_and_a_compact_form(cli
     assert petition.title in page and "0 signatures" in page and 'max="200"' in page
     for field in ("name", "email", "country", "organisation", "public", "wants_updates", "website", "started"):
         assert f'name="{field}"' in page, field
-    assert 'action="/petitions/{}/embed/sign/"'.format(petition.slug) in page
+    assert f'action="/petitions/{petition.slug}/embed/sign/"' in page
     assert "What we keep, who sees it, for how long" in page
     # Links to our own pages open in a new tab, not inside the host's page.
     assert f'href="http://127.0.0.1:8000{petition.get_absolute_url()}" target="_blank" rel="noopener"' in page
