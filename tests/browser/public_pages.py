@@ -14,6 +14,7 @@ class PublicPage:
     path: str  # served once the demo content is loaded
     status: int = 200
     light: bool = True  # held to 150 KB and 10 requests (pages without photos)
+    framed: bool = False  # made to be shown inside other sites' pages: no site header of ours
 
     def __str__(self):
         return self.kind
@@ -40,6 +41,15 @@ PUBLIC_PAGES = [
     PublicPage("petition link that does not work", "/petitions/confirm/not-a-real-link/", status=400),
     # The confirmation and withdrawal pages need a signature's token: the tests that
     # check them make one (test_public_pages_pass_axe..., journey 2).
+    # The petition as other sites show it, in an <iframe> (test_the_petition_embeds_on_another_site.py
+    # frames it from another origin and holds it to 30 KB).
+    PublicPage("petition embedded", "/petitions/kazminerals-workers-demands/embed/", framed=True),
+    PublicPage("petition embedded as a button", "/petitions/kazminerals-workers-demands/embed/?form=0", framed=True),
+    PublicPage(
+        "petition embedded, check your email",
+        "/petitions/kazminerals-workers-demands/embed/check-your-email/",
+        framed=True,
+    ),
 ]
 
 # English at the root, Russian under /ru/, Kazakh under /kk/ (README, "Languages").

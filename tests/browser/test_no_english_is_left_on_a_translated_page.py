@@ -14,8 +14,10 @@ from .public_pages import PUBLIC_PAGES, in_language
 pytestmark = pytest.mark.browser
 
 # Names kept as written in every language (research/GLOSSARY.md), and parts of addresses.
-# "cookie" is the word Russian and Kazakh use too (the translator kept it).
+# "cookie" is the word Russian and Kazakh use too (the translator kept it). The share links
+# name the services as they name themselves, and Atom is the feeds' format.
 KEPT_IN_LATIN = {"KazMinerals", "plc", "Campaign", "Kazakhstan", "GUE", "NGL", "PDF", "CSV", "QR", "email", "cookie"}
+KEPT_IN_LATIN |= {"Telegram", "WhatsApp", "Facebook", "X", "Twitter", "Atom"}
 
 VISIBLE_TEXT_IN_PAGE_LANGUAGE = """
 () => {
