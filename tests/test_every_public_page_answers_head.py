@@ -22,6 +22,20 @@ def test_every_public_page_answers_head_like_get(client, make_prisoner, make_app
         reverse("petitions:signers", args=[petition.slug]),
         reverse("petitions:count_json", args=[petition.slug]),
         reverse("petitions:sheet", args=[petition.slug]),
+        # Spreading the word (issue 17): chat apps' previews send HEAD before GET.
+        reverse("petitions:embed", args=[petition.slug]),
+        reverse("petitions:embed_check_email", args=[petition.slug]),
+        reverse("petitions:card", args=[petition.slug]),
+        reverse("petitions:poster", args=[petition.slug]),
+        reverse("petitions:feed"),
+        reverse("appeals:card", args=[appeal.slug]),
+        reverse("appeals:poster", args=[appeal.slug]),
+        reverse("appeals:feed"),
+        reverse("prisoners:card", args=[prisoner.slug]),
+        reverse("prisoners:feed"),
+        reverse("prisoners:prisoner_feed", args=[prisoner.slug]),
+        "/robots.txt",
+        "/sitemap.xml",
     ]
     for url in urls:
         get, head = client.get(url), client.head(url)

@@ -116,8 +116,9 @@ SIGN_FIELDS = ["name", "email", "country", "town", "organisation", "comment", "p
 @given(
     data=st.one_of(fields(SIGN_FIELDS), raw_bodies),
     started=st.sampled_from(["long ago", "just now", "missing", "forged"]),
+    form=st.sampled_from(["sign", "embed_sign"]),  # the full page's form, or the embedded one
 )
-def test_the_signing_form_never_fails_and_stores_only_what_it_accepts(visitor, places, data, started):
+def test_the_signing_form_never_fails_and_stores_only_what_it_accepts(visitor, places, data, started, form):
     if isinstance(data, dict):
         data = dict(data)
         data["started"] = {
@@ -127,7 +128,7 @@ def test_the_signing_form_never_fails_and_stores_only_what_it_accepts(visitor, p
             "forged": "0:abc",
         }[started]
     before = stored()
-    response = post(visitor, reverse("petitions:sign", args=[places["petition"]]), data)
+    response = post(visitor, reverse(f"petitions:{form}", args=[places["petition"]]), data)
     assert response.status_code < 500
     added = stored()[0] - before[0]
     if response.status_code == 302:  # "check your email": at most one new, pending signature
@@ -160,7 +161,11 @@ def test_a_token_signed_with_the_real_key_but_holding_the_wrong_types_is_refused
 
 
 @fuzz
-@given(query=st.dictionaries(st.sampled_from(["country", "after", "page", "q", "status", "language"]), values))
+@given(
+    query=st.dictionaries(
+        st.sampled_from(["country", "after", "page", "q", "status", "language", "before", "form", "size", "v"]), values
+    )
+)
 def test_addresses_that_take_a_query_never_fail(visitor, places, query):
     for url in (
         reverse("appeals:embassies"),
@@ -171,6 +176,11 @@ def test_addresses_that_take_a_query_never_fail(visitor, places, query):
         reverse("petitions:count_json", args=[places["petition"]]),
         reverse("petitions:detail", args=[places["petition"]]),
         reverse("appeals:detail", args=[places["appeal"]]),
+        reverse("petitions:embed", args=[places["petition"]]),
+        reverse("petitions:card", args=[places["petition"]]),
+        reverse("petitions:poster", args=[places["petition"]]),
+        reverse("appeals:poster", args=[places["appeal"]]),
+        reverse("petitions:feed"),
     ):
         assert visitor.get(url, query).status_code < 500, url
 

@@ -46,6 +46,7 @@ def test_a_drafts_short_address_and_poster_are_not_found(client, make_petition, 
         reverse("petitions:poster", args=[petition.slug]),
         reverse("appeals:poster", args=[appeal.slug]),
         "/p/999999",
+        "/p/99999999999999999999999999",  # past any database integer
     ):
         assert client.get(url).status_code == 404, url
 

@@ -112,8 +112,9 @@ def test_the_petitions_own_page_is_refused_in_a_frame(browser, live_server, bran
         context.close()
 
 
-def test_the_embed_weighs_under_30_kb_and_passes_axe(page, demo_content):
-    load = load_page(page, f"/petitions/{SLUG}/embed/")
+@pytest.mark.parametrize("prefix", ["", "/ru", "/kk"])
+def test_the_embed_weighs_under_30_kb_and_passes_axe(page, demo_content, prefix):
+    load = load_page(page, f"{prefix}/petitions/{SLUG}/embed/")
     assert load.status == 200
     assert load.total_bytes < EMBED_MAX_BYTES, load.report()
     assert load.request_count <= 3, load.report()  # the page, its stylesheet, the browser's favicon request
