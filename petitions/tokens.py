@@ -30,7 +30,9 @@ def signature_from_token(token, purpose, max_age=None):
         raise ExpiredToken from error
     except (signing.BadSignature, ValueError, TypeError) as error:
         raise BadToken from error
-    if token_purpose != purpose:
+    # Signed with our key is not the same as well-formed: a key that leaked, or a token made
+    # for another purpose by a future version, must be refused, not crash the lookup.
+    if token_purpose != purpose or type(pk) is not int or not isinstance(nonce, str):
         raise BadToken
     return Signature.objects.select_related("petition").filter(pk=pk, nonce=nonce).first()
 
