@@ -95,6 +95,12 @@ def test_choosing_english_is_remembered_for_the_browser_session_only_when_it_mus
     assert not response.cookies
 
 
+def test_choosing_english_never_leads_to_another_site(client):
+    response = client.get("/en//example.org/", **RUSSIAN_BROWSER)
+    assert response["Location"] == "/example.org/"
+    assert client.get("/en", **RUSSIAN_BROWSER)["Location"] == "/"
+
+
 def test_every_page_links_to_itself_in_each_language_without_javascript(client):
     html = client.get("/ru/prisoners/?status=released").content.decode()
     switcher = html[html.index("language-switcher") :]
