@@ -72,7 +72,8 @@ class LanguageMiddleware(LocaleMiddleware):
         self.catalogues.reload_if_changed()
         path = request.path_info
         if request.method in {"GET", "HEAD"} and (path == "/en" or path.startswith("/en/")):
-            return self.english_please(request, path.removeprefix("/en") or "/")
+            # One leading slash: /en//example.org/ must not send anyone to example.org.
+            return self.english_please(request, "/" + path.removeprefix("/en").lstrip("/"))
         super().process_request(request)
         if translation.get_language_from_path(path) or not self.is_page_load(request):
             return None

@@ -162,7 +162,6 @@ def sign(petition, data):
     # queued task, so the time this answer takes says nothing about the address's past.
     signature = Signature.objects.only("pk").get(petition=petition, email_hash=email_hash)
     with transaction.atomic():
-        # The language of the page signed on this time: the mail is written in it.
         _schedule(tasks.mail_again, signature.pk, data["email"], fields["language"])
     return SignResult(signature, created=False)
 

@@ -75,8 +75,8 @@ def mail_again(signature_id, address, language=""):
     """Someone signed again with an address that has signed: mail it again, a fresh
     confirmation link or a note that it has signed, unless it was mailed in the last
     RESEND_AFTER or the signature was rejected. Decided here, not in the request, so the
-    request's work and time are the same whatever the answer. In `language`, the page's
-    language this time (a pending signature keeps it for its later emails too)."""
+    request's work and time are the same whatever the answer. In the language of the page
+    they signed on this time."""
     with transaction.atomic():
         signature = Signature.objects.select_for_update().filter(pk=signature_id).first()
         now = timezone.now()

@@ -95,6 +95,12 @@ def test_choosing_english_is_remembered_for_the_browser_session_only_when_it_mus
     assert not response.cookies
 
 
+def test_choosing_english_never_leads_to_another_site(client):
+    response = client.get("/en//example.org/", **RUSSIAN_BROWSER)
+    assert response["Location"] == "/example.org/"
+    assert client.get("/en", **RUSSIAN_BROWSER)["Location"] == "/"
+
+
 def test_every_page_links_to_itself_in_each_language_without_javascript(client):
     html = client.get("/ru/prisoners/?status=released").content.decode()
     switcher = html[html.index("language-switcher") :]
@@ -256,3 +262,43 @@ def test_the_translation_pages_are_closed_to_visitors_and_other_staff(client, ed
     assert "/admin/login/" in response["Location"]
     client.force_login(editor)
     assert client.get("/admin/translations/files/project/").status_code == 403
+
+
+# --- documents, and what a page costs ----------------------------------------------------
+
+
+def test_the_paper_sheet_prints_in_the_language_of_the_page_it_is_printed_from(client, make_petition):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    petition = make_petition()
+    for prefix, language in [("", "en"), ("/ru", "ru"), ("/kk", "kk")]:
+        response = client.get(f"{prefix}/petitions/{petition.slug}/sheet.pdf")
+        assert response.status_code == 200
+        text = " ".join(page.extract_text() for page in PdfReader(BytesIO(response.content)).pages)
+        with translation.override(language):
+            assert translation.gettext("Signature") in text
+
+
+@pytest.mark.parametrize("page", ["home", "prisoner list", "case page", "appeal", "petition"])
+def test_a_page_costs_the_same_queries_in_every_language(client, page, make_prisoner, make_appeal, make_petition):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    prisoner = make_prisoner(events=3, charges=2)
+    paths = {
+        "home": "/",
+        "prisoner list": "/prisoners/",
+        "case page": prisoner.get_absolute_url(),
+        "appeal": make_appeal().get_absolute_url(),
+        "petition": make_petition().get_absolute_url(),
+    }
+    costs = []
+    for prefix in ["", "/ru", "/kk"]:
+        client.get(f"{prefix}{paths[page]}")  # the first time fills per-language caches
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(f"{prefix}{paths[page]}")
+        assert response.status_code == 200
+        costs.append(len(queries.captured_queries))
+    assert costs[0] == costs[1] == costs[2], costs

@@ -4,7 +4,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('petitions', '0003_appeals_moved_to_their_own_app'),
+        ('petitions', '0005_no_network_fingerprint_on_signatures'),
     ]
 
     operations = [
