@@ -113,7 +113,7 @@ def case_dates(first_day, last_day):
         Upcoming(event.date, event.get_kind_display(), f"{event.prisoner}: {event.text}", admin_url(event.prisoner))
         for event in events.order_by("date")[:50]
     ]
-    held = Prisoner.objects.filter(status__in=Prisoner.HELD)
+    held = Prisoner.objects.behind_bars()
     found += dates_between(held, "expected_release_on", first_day, last_day, _("Expected release"))
     return found
 

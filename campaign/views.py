@@ -13,6 +13,8 @@ from prisoners.models import Prisoner
 
 def home(request):
     prisoners = Prisoner.objects.published().urgent_first().select_related("place_of_detention")
+    # Only people the latest report places in detention; a charge, a trial on bail or a
+    # sentence of community service is not "behind bars".
     held = [p for p in prisoners if p.is_held]
     appeals = Appeal.objects.active().with_counts()[:4]
     petitions = Petition.objects.taking_signatures().with_totals().order_by("-created_at")[:4]

@@ -57,11 +57,14 @@ def load(data_path=DATA):
         dates = {}
         for name in ("arrested", "sentenced", "expected_release", "released"):
             dates[f"{name}_on"], dates[f"{name}_precision"] = _fuzzy(item.get(f"{name}_on"))
+        # The date the documents give for the status, which is not always their latest date.
+        dates["status_confirmed_on"], dates["status_confirmed_precision"] = _fuzzy(item.get("status_as_of"))
         prisoner = Prisoner.objects.create(
             slug=item["slug"],
             name=item["name"],
             name_original=item.get("name_original", ""),
             status=item["status"],
+            held_at_latest_report=item.get("held_at_latest_report", True),
             occupation=item.get("occupation", ""),
             affiliation=item.get("affiliation", ""),
             town=item.get("town", ""),
@@ -79,7 +82,7 @@ def load(data_path=DATA):
         own_sources = [sources[key] for key in item.get("sources", []) if key in sources]
         prisoner.sources.set(own_sources)
         dated = [source.published_on for source in own_sources if source.published_on]
-        if dated:
+        if dated and not prisoner.status_confirmed_on:
             prisoner.status_confirmed_on = max(dated)
             prisoner.save(update_fields=["status_confirmed_on"])
         Charge.objects.bulk_create(
