@@ -186,11 +186,12 @@ def embassy_list(request):
     code = (request.GET.get("country") or "").upper()
     if code and not countries.name(code):
         code = ""
-    embassies = Target.objects.filter(kind=Target.Kind.EMBASSY)
+    embassies = Target.objects.filter(kind__in=[Target.Kind.EMBASSY, Target.Kind.CONSULATE])
     if code:
         embassies = embassies.filter(country=code)
     embassies = list(embassies)
-    embassies.sort(key=lambda e: (str(e.country.name), e.name))
+    # By country in the reader's language; the embassy before consulates.
+    embassies.sort(key=lambda e: (str(e.country.name), e.kind != Target.Kind.EMBASSY, e.name))
     return render(
         request,
         "appeals/embassy_list.html",
