@@ -31,6 +31,12 @@ def home(request):
     )
 
 
+def more_ways_to_act(request):
+    """The documents' calls to act that are not a letter or a petition (donate, affiliate,
+    demonstrate, send solidarity), quoted with the document each comes from."""
+    return render(request, "campaign/more_ways_to_act.html")
+
+
 @never_cache
 def healthz(request):
     """For Docker and load balancers: 200 while the database answers, 503 when not."""

@@ -57,6 +57,11 @@ def test_the_other_appeals_from_the_documents_are_there():
 BRIDGES = {
     "I protest against these further attempts at torture and demand:",
     "With Socialist Movement Kazakhstan and the trade union “Zhanartu”, I call for:",
+    "I protest against his imprisonment and demand:",
+    "I write to demand:",
+    # The document's own clause, with "I write about" in place of "including".
+    "I write about Maksat Dosmagambetov, who has suffered severe torture and as a result of his beatings, "
+    "now suffers facial bone cancer.",
 }
 
 
