@@ -7,12 +7,13 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 from django_countries import countries
 
 from lib.client import client_ip
 from lib.countries import country_choices
 from lib.hashing import ip_fingerprint
+from lib.http import post_only_else_redirect
 from lib.preview import draft_context, mark_draft, visible_to
 from lib.ratelimit import over_limit
 from prisoners.models import Prisoner
@@ -118,7 +119,7 @@ def _letters_from_post(request, appeal):
 
 
 @never_cache
-@require_POST
+@post_only_else_redirect("appeals:detail")
 def appeal_letter(request, slug):
     appeal = _get_appeal(slug)
     if appeal.status != Appeal.Status.ACTIVE:
@@ -141,7 +142,7 @@ def appeal_letter(request, slug):
 
 
 @never_cache
-@require_POST
+@post_only_else_redirect("appeals:detail")
 def letter_download(request, slug, fmt):
     appeal = _get_appeal(slug)
     if appeal.status != Appeal.Status.ACTIVE:
@@ -158,7 +159,7 @@ def letter_download(request, slug, fmt):
     return response
 
 
-@require_POST
+@post_only_else_redirect("appeals:detail")
 def letter_sent(request, slug):
     appeal = _get_appeal(slug)
     if appeal.status != Appeal.Status.ACTIVE:
