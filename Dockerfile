@@ -26,7 +26,7 @@ COPY . .
 # Static files are collected into the image with hashed names. Settings refuse to load
 # with DEBUG off and no SECRET_KEY, so this one command gets a throwaway key of its own;
 # it never reaches the image's environment.
-RUN SECRET_KEY=collectstatic-only-not-a-secret ALLOWED_HOSTS=localhost python manage.py collectstatic --noinput \
+RUN SECRET_KEY=collectstatic-only-not-a-secret SIGNATURE_HASH_KEY=collectstatic-only-not-a-secret ALLOWED_HOSTS=localhost python manage.py collectstatic --noinput \
     && mkdir -p /app/media \
     && chown campaign:campaign /app/media
 USER campaign

@@ -7,7 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django_countries import countries
 
 from lib.client import client_ip
@@ -87,7 +87,7 @@ def _detail(request, appeal, form, status=200):
     return mark_draft(response) if is_draft else response
 
 
-@require_GET
+@require_safe
 def appeal_detail(request, slug):
     # Organisers preview drafts here; the POST paths below stay public-only.
     appeal = _get_appeal(slug, visible_to(request, Appeal.objects.all(), ~Q(status=Appeal.Status.DRAFT)))
@@ -182,7 +182,7 @@ def letter_sent(request, slug):
     return redirect(appeal.get_absolute_url() + "#count")
 
 
-@require_GET
+@require_safe
 def embassy_list(request):
     code = (request.GET.get("country") or "").upper()
     if code and not countries.name(code):

@@ -52,7 +52,7 @@ def panels(today=None):
 def signatures_per_day(today, days=CHART_DAYS):
     """Confirmed signatures of the open petitions, per petition and day."""
     counts = daily_counts(
-        Signature.objects.filter(status=Signature.Status.CONFIRMED, petition__status=Petition.Status.OPEN),
+        Signature.objects.confirmed().filter(petition__status=Petition.Status.OPEN),
         "confirmed_at",
         "petition__title",
         today - datetime.timedelta(days=days - 1),

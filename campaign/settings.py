@@ -238,10 +238,16 @@ if TASKS_BACKEND not in TASK_BACKENDS:
 TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND]}}
 
 # Petitions (see README, "Petitions and signers' data").
-# Signers' addresses and IPs are kept as keyed hashes. The key must stay the same for as
-# long as the signatures are kept, or a second signature from one address would count:
-# set it apart from SECRET_KEY so that the secret key can be rotated.
-SIGNATURE_HASH_KEY = os.environ.get("SIGNATURE_HASH_KEY") or SECRET_KEY
+# Signers' addresses are kept as keyed hashes. The key must stay the same for as long as
+# the signatures are kept, or a second signature from one address would count. It is never
+# SECRET_KEY: that one must be free to rotate, and whoever learns one key learns no more.
+SIGNATURE_HASH_KEY = os.environ.get("SIGNATURE_HASH_KEY", "")
+if not SIGNATURE_HASH_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SIGNATURE_HASH_KEY must be set when DEBUG is off (a long random value of its own; see SECURITY.md)."
+        )
+    SIGNATURE_HASH_KEY = "local-development-only-signature-hash-key"
 SIGN_RATE_LIMIT = int(os.environ.get("SIGN_RATE_LIMIT", "30"))  # signing attempts per network address per hour
 SIGN_MIN_SECONDS = float(os.environ.get("SIGN_MIN_SECONDS", "3"))  # faster than this is software, not a person
 CONFIRM_LINK_DAYS = int(os.environ.get("CONFIRM_LINK_DAYS", "7"))
@@ -282,6 +288,10 @@ AXES_RESET_ON_SUCCESS = True
 # Logs name the account tried but not where organisers connect from.
 AXES_SENSITIVE_PARAMETERS = ["ip_address"]
 AXES_LOCKOUT_CALLABLE = "campaign.lockout.locked_out"
+# The visitor's address as the rate limits see it (NUM_PROXIES): behind a proxy, axes'
+# own REMOTE_ADDR would be the proxy's, the same for everyone, so anyone could lock out
+# an organiser.
+AXES_CLIENT_IP_CALLABLE = "lib.client.client_ip"
 LOGGING["loggers"]["axes"] = {"level": "INFO"}  # each failed login and lockout
 LOGGING["loggers"]["axes.apps"] = {"level": "WARNING"}  # not its banner at every start
 
@@ -301,6 +311,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 # Supporters' browsers never tell another site which case file or petition they came from.
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Its page never reads the request body (see campaign/views.py, error pages).
+CSRF_FAILURE_VIEW = "campaign.views.csrf_failure"
 
 # Uploaded media (prisoners' photos). One server: a volume at MEDIA_ROOT, served by the app
 # when SERVE_MEDIA is on (the Docker image turns it on). Several servers: an S3-compatible

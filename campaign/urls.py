@@ -16,3 +16,8 @@ urlpatterns = [
 
 if settings.SERVE_MEDIA:
     urlpatterns.append(re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$", views.media, name="media"))
+
+handler400 = "campaign.views.bad_request"
+handler403 = "campaign.views.permission_denied"
+handler404 = "campaign.views.page_not_found"
+handler500 = "campaign.views.server_error"

@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.db import DatabaseError, connection
-from django.http import JsonResponse
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.views import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -60,3 +61,35 @@ def media(request, path):
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cross-Origin-Resource-Policy"] = "same-origin"
     return response
+
+
+# --- error pages ---------------------------------------------------------------------
+# Django's own error views are wrapped in requires_csrf_token, which reads the request's
+# body: a body Django refused to parse (a form in UTF-16, say) raised again inside the 400
+# view and came out as a 500. These never touch the body, and draw the site's own page.
+
+
+def _error_page(request, template, status):
+    return render(request, template, status=status)
+
+
+def bad_request(request, exception=None):
+    return _error_page(request, "400.html", 400)
+
+
+def permission_denied(request, exception=None):
+    return _error_page(request, "403.html", 403)
+
+
+def page_not_found(request, exception=None):
+    return _error_page(request, "404.html", 404)
+
+
+def csrf_failure(request, reason=""):
+    """An expired or missing form token (a page left open for a day, cookies refused)."""
+    return _error_page(request, "403_csrf.html", 403)
+
+
+def server_error(request):
+    # No context processors: whatever broke (the database, say) must not break this too.
+    return HttpResponseServerError(loader.get_template("500.html").render())

@@ -1,4 +1,9 @@
-"""The visitor's network address, as the rate limits and the login lockout see it."""
+"""The visitor's network address, as the rate limits and the login lockout see it.
+
+Why not django-ipware: its count of proxies is strict, so a request whose X-Forwarded-For a
+client prefilled (anyone can) gets no address at all, and we would need a rule of our own
+for it anyway. This rule is that one: trust exactly the entries our own proxies wrote.
+"""
 
 from django.conf import settings
 

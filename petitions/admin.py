@@ -25,6 +25,7 @@ from lib.charts import daily_counts, line_chart_svg
 from lib.csv_import import csv_import_view
 
 from . import handover, paper, services
+from .forms import DeliveryForm, PaperSignatureForm
 from .models import PaperBatch, Petition, Signature, SignatureCount
 
 GROWTH_DAYS = 60
@@ -104,7 +105,7 @@ class PetitionAdmin(SimpleHistoryAdmin):
             return "-"
         today = timezone.localdate()
         counts = daily_counts(
-            Signature.objects.filter(petition=obj, status=Signature.Status.CONFIRMED),
+            Signature.objects.filter(petition=obj).confirmed(),
             "confirmed_at",
             "petition__title",
             today - datetime.timedelta(days=GROWTH_DAYS - 1),
@@ -169,21 +170,20 @@ class PetitionAdmin(SimpleHistoryAdmin):
             raise PermissionDenied
         # Mailing the signers uses their addresses: Organisers only.
         may_tell = request.user.has_perm("petitions.view_signature") and not petition.signers_told_at
-        to_tell = handover.signers_to_tell(petition).count() if may_tell else 0
+        to_tell = Signature.objects.filter(petition=petition).wanting_updates().count() if may_tell else 0
         if request.method == "POST":
-            form = handover.DeliveryForm(request.POST, request.FILES, instance=petition, to_tell=to_tell)
+            form = DeliveryForm(request.POST, request.FILES, instance=petition, to_tell=to_tell)
             if form.is_valid():
                 data = form.cleaned_data
-                with transaction.atomic():
-                    # The form has put the new photo (or none) on the petition already.
-                    handover.record_delivery(
-                        petition,
-                        data["delivered_on"],
-                        where=data["delivered_where"],
-                        to=data["delivered_to"],
-                        note=data["delivery_note"],
-                    )
-                    told = handover.tell_signers_of_delivery(petition) if data.get("tell_signers") else None
+                # The form has put the new photo (or none) on the petition already.
+                told = handover.deliver(
+                    petition,
+                    data["delivered_on"],
+                    where=data["delivered_where"],
+                    to=data["delivered_to"],
+                    note=data["delivery_note"],
+                    tell_signers=bool(data.get("tell_signers")),
+                )
                 self.message_user(request, _("The hand-over is recorded and the petition is closed."), messages.SUCCESS)
                 if told:
                     self.message_user(
@@ -199,7 +199,7 @@ class PetitionAdmin(SimpleHistoryAdmin):
                 return redirect(reverse("admin:petitions_petition_change", args=[petition.pk]))
         else:
             initial = {} if petition.delivered_on else {"delivered_on": timezone.localdate()}
-            form = handover.DeliveryForm(instance=petition, initial=initial, to_tell=to_tell)
+            form = DeliveryForm(instance=petition, initial=initial, to_tell=to_tell)
         context = self.admin_site.each_context(request) | {
             "opts": self.model._meta,
             "original": petition,
@@ -307,7 +307,7 @@ INLINE_ROWS_LIMIT = 60
 
 class PaperSignatureInline(admin.TabularInline):
     model = Signature
-    form = paper.PaperSignatureForm
+    form = PaperSignatureForm
     fields = ["name", "organisation", "town", "country", "public", "email", "wants_updates", "possible_duplicate"]
     readonly_fields = ["possible_duplicate"]
     ordering = ["id"]

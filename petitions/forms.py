@@ -4,9 +4,13 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django_countries import countries
 
-from lib.countries import CountryField
+from lib.countries import CountryField, country_code
 from lib.forms import OneLineFieldsMixin
+
+from .models import Petition, Signature
 
 STARTED_SALT = "petitions.form-started"
 # A form older than this is refused with a plain "please send it again".
@@ -97,3 +101,106 @@ class SignatureForm(OneLineFieldsMixin, forms.Form):
             self.data = self.data.copy()
             self.data["started"] = signing.dumps(time.time() - settings.SIGN_MIN_SECONDS, salt=STARTED_SALT)
         return cleaned
+
+
+# --- paper signatures, keyed in by organisers -------------------------------------------
+
+YES = {"yes", "y", "1", "true", "x", "✓", "✔", "on", "да", "д", "иә", "и"}
+NO = {"", "no", "n", "0", "false", "off", "нет", "н", "жоқ", "ж"}
+
+
+def _yes_no(value, column):
+    text = (value or "").strip().casefold()
+    if text in YES:
+        return True
+    if text in NO:
+        return False
+    raise forms.ValidationError(
+        _("%(column)s: write yes or no (or leave it empty), not “%(value)s”.") % {"column": column, "value": value}
+    )
+
+
+class PaperSignatureForm(OneLineFieldsMixin, forms.ModelForm):
+    """One row of a paper sheet, keyed in by an organiser (the paper batch's inline)."""
+
+    class Meta:
+        model = Signature
+        fields = ["name", "organisation", "town", "country", "public", "email", "wants_updates"]
+        help_texts = {"email": "", "public": ""}
+        # Narrow enough for a whole row of the sheet on one line of the screen.
+        widgets = {
+            "name": forms.TextInput(attrs={"size": 16}),
+            "organisation": forms.TextInput(attrs={"size": 14}),
+            "town": forms.TextInput(attrs={"size": 10}),
+            "email": forms.EmailInput(attrs={"size": 14}),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("wants_updates") and not cleaned.get("email"):
+            self.add_error("email", _("Give an email address to send the updates to, or untick “wants updates”."))
+        return cleaned
+
+
+class PaperRowForm(OneLineFieldsMixin, forms.Form):
+    """One row of a CSV file of paper signatures."""
+
+    name = forms.CharField(max_length=100)
+    organisation = forms.CharField(max_length=150, required=False)
+    town = forms.CharField(max_length=100, required=False)
+    country = forms.CharField(required=False)
+    public = forms.CharField(required=False)
+    email = forms.EmailField(max_length=254, required=False)
+    wants_updates = forms.CharField(required=False)
+    comment = forms.CharField(max_length=1000, required=False)
+
+    def clean_country(self):
+        raw = self.cleaned_data["country"].strip()
+        code = country_code(raw)
+        if code and not countries.name(code):
+            raise forms.ValidationError(
+                _("“%(value)s” is not a country we know: use a two-letter code such as GB, or the English name.")
+                % {"value": raw}
+            )
+        return code
+
+    def clean_public(self):
+        return _yes_no(self.cleaned_data["public"], "public")
+
+    def clean_wants_updates(self):
+        return _yes_no(self.cleaned_data["wants_updates"], "wants_updates")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("wants_updates") and not cleaned.get("email") and "email" not in self.errors:
+            raise forms.ValidationError(_("wants_updates is yes but there is no email to send the updates to."))
+        return cleaned
+
+
+# --- the hand-over -------------------------------------------------------------------------
+
+
+class DeliveryForm(forms.ModelForm):
+    tell_signers = forms.BooleanField(label=_("Tell the signers who asked for updates"), required=False)
+
+    class Meta:
+        model = Petition
+        fields = ["delivered_on", "delivered_where", "delivered_to", "delivery_note", "delivery_photo"]
+        widgets = {"delivered_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, to_tell=0, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["delivered_on"].required = True
+        self.fields["delivered_where"].help_text = _("E.g. “KazMinerals plc, head office, London”.")
+        self.fields["delivered_to"].help_text = _("Who received it, e.g. “the company secretary”.")
+        self.fields["delivery_note"].help_text = _("Shown on the petition's page and in the email.")
+        if to_tell:
+            self.fields["tell_signers"].help_text = ngettext(
+                "One email to the %(n)d signer who asked for updates, with a link to stop them, sent slowly over "
+                "the next minutes. Only once per petition.",
+                "One email to each of the %(n)d signers who asked for updates, with a link to stop them, sent "
+                "slowly over the next minutes or hours. Only once per petition.",
+                to_tell,
+            ) % {"n": to_tell}
+        else:
+            del self.fields["tell_signers"]

@@ -10,19 +10,19 @@ else is counted, not named.
 import csv
 import io
 
-from django import forms
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 from django_countries import countries
 from fpdf.enums import MethodReturnValue
 
 from lib import pdf
 
+from . import tasks
 from .models import Petition, Signature
 
 # --- the hand-over pack --------------------------------------------------------------------
@@ -34,20 +34,10 @@ def _country_name(code):
     return str(countries.name(code)) if code else _("Country not given")
 
 
-def listed_signers(petition):
-    """The signers the pack may name: confirmed, and listed publicly by their own choice."""
-    if not petition.list_signers:
-        return Signature.objects.none()
-    return Signature.objects.filter(petition=petition, status=Signature.Status.CONFIRMED, public=True)
-
-
 def totals_by_source(petition):
     """{"online": n, "paper": n} of confirmed signatures."""
     rows = (
-        Signature.objects.filter(petition=petition, status=Signature.Status.CONFIRMED)
-        .values_list("source")
-        .annotate(n=Count("pk"))
-        .order_by()
+        Signature.objects.filter(petition=petition).confirmed().values_list("source").annotate(n=Count("pk")).order_by()
     )
     totals = dict.fromkeys(Signature.Source.values, 0)
     totals.update(dict(rows))
@@ -100,7 +90,7 @@ def _signers_by_country(document, petition, codes):
     document.set_draw_color(190)
     for code in codes:
         rows = (
-            listed_signers(petition)
+            Signature.objects.listed(petition)
             .filter(country=code)
             .order_by("name", "pk")
             .values_list("name", "organisation")
@@ -283,11 +273,7 @@ def export_rows(petition, with_emails=False, chunk_size=2000):
         columns.append(EMAIL_COLUMN)
         fields.append("email")
     converters = [convert.get(field, _text) for field in fields]
-    queryset = (
-        Signature.objects.filter(petition=petition, status=Signature.Status.CONFIRMED)
-        .order_by("pk")
-        .values_list(*fields)
-    )
+    queryset = Signature.objects.filter(petition=petition).confirmed().order_by("pk").values_list(*fields)
     wants_updates = fields.index("wants_updates")
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -331,19 +317,10 @@ def record_delivery(petition, delivered_on, where="", to="", note="", photo=None
     return petition
 
 
-def signers_to_tell(petition):
-    """Confirmed signers of `petition` who asked for updates and whose address we still have."""
-    return Signature.objects.filter(petition=petition, status=Signature.Status.CONFIRMED, wants_updates=True).exclude(
-        email=""
-    )
-
-
 def tell_signers_of_delivery(petition, now=None):
     """Queue the news of the delivery for every signer who asked for updates, once per
     petition: pressing the button twice mails nobody twice. Returns how many will be told,
     or None when the petition is not delivered or its signers have been told already."""
-    from . import tasks
-
     now = now or timezone.now()
     with transaction.atomic():
         locked = Petition.objects.select_for_update().get(pk=petition.pk)
@@ -351,38 +328,22 @@ def tell_signers_of_delivery(petition, now=None):
             return None
         Petition.objects.filter(pk=petition.pk).update(signers_told_at=now)
         petition.signers_told_at = now
-        count = signers_to_tell(petition).count()
+        count = Signature.objects.filter(petition=petition).wanting_updates().count()
         transaction.on_commit(lambda: tasks.announce_delivery.enqueue(petition.pk))
     return count
+
+
+def deliver(petition, delivered_on, where="", to="", note="", photo=None, tell_signers=False):
+    """Record the hand-over, which closes the petition, and if `tell_signers`, queue the
+    news for the signers who asked for updates. One transaction: the delivery and the mark
+    that its signers are told are saved together or not at all, and the news is queued
+    only once both are. Returns how many will be told, or None (not asked, or told before)."""
+    with transaction.atomic():
+        record_delivery(petition, delivered_on, where=where, to=to, note=note, photo=photo)
+        return tell_signers_of_delivery(petition) if tell_signers else None
 
 
 def stop_updates(signature):
     """The signer wants no more email: forget the address, keep the signature."""
     Signature.objects.filter(pk=signature.pk).update(wants_updates=False, email="")
     signature.wants_updates, signature.email = False, ""
-
-
-class DeliveryForm(forms.ModelForm):
-    tell_signers = forms.BooleanField(label=gettext_lazy("Tell the signers who asked for updates"), required=False)
-
-    class Meta:
-        model = Petition
-        fields = ["delivered_on", "delivered_where", "delivered_to", "delivery_note", "delivery_photo"]
-        widgets = {"delivered_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
-
-    def __init__(self, *args, to_tell=0, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["delivered_on"].required = True
-        self.fields["delivered_where"].help_text = gettext_lazy("E.g. “KazMinerals plc, head office, London”.")
-        self.fields["delivered_to"].help_text = gettext_lazy("Who received it, e.g. “the company secretary”.")
-        self.fields["delivery_note"].help_text = gettext_lazy("Shown on the petition's page and in the email.")
-        if to_tell:
-            self.fields["tell_signers"].help_text = ngettext(
-                "One email to the %(n)d signer who asked for updates, with a link to stop them, sent slowly over "
-                "the next minutes. Only once per petition.",
-                "One email to each of the %(n)d signers who asked for updates, with a link to stop them, sent "
-                "slowly over the next minutes or hours. Only once per petition.",
-                to_tell,
-            ) % {"n": to_tell}
-        else:
-            del self.fields["tell_signers"]

@@ -39,6 +39,25 @@ class PetitionQuerySet(models.QuerySet):
         return self.annotate(total=Coalesce(Subquery(shards), 0))
 
 
+class SignatureQuerySet(models.QuerySet):
+    def confirmed(self):
+        """The signatures that count: confirmed by their signer or an organiser, or keyed in
+        from paper."""
+        return self.filter(status=Signature.Status.CONFIRMED)
+
+    def listed(self, petition):
+        """The signers of `petition` who may be named, on its public list and in the
+        hand-over pack: confirmed, listed by their own choice, and only where the petition
+        lists signers. Takes the petition so that one that lists nobody costs no query."""
+        if not petition.list_signers:
+            return self.none()
+        return self.confirmed().filter(petition=petition, public=True)
+
+    def wanting_updates(self):
+        """Confirmed signers who asked for updates and whose address we still have."""
+        return self.confirmed().filter(wants_updates=True).exclude(email="")
+
+
 class Petition(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -191,6 +210,8 @@ class Signature(models.Model):
     # Part of every link we mail: a link stops working once its signature is gone, even
     # where the database reuses the id (SQLite does).
     nonce = models.CharField(max_length=22, default="", editable=False)
+
+    objects = SignatureQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

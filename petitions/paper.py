@@ -13,21 +13,18 @@ import secrets
 from dataclasses import dataclass, field
 
 import qrcode
-from django import forms
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_countries import countries
 from fpdf.enums import MethodReturnValue
 
 from lib import pdf
-from lib.countries import country_code
-from lib.forms import OneLineFieldsMixin
 
 from . import services
+from .forms import PaperRowForm
 from .models import PaperBatch, Signature
 
 # --- the sheet -----------------------------------------------------------------------------
@@ -317,82 +314,10 @@ def delete_paper_batches(batches):
     return deleted
 
 
-# --- forms ----------------------------------------------------------------------------------
-
-YES = {"yes", "y", "1", "true", "x", "✓", "✔", "on", "да", "д", "иә", "и"}
-NO = {"", "no", "n", "0", "false", "off", "нет", "н", "жоқ", "ж"}
-
-
-def _yes_no(value, column):
-    text = (value or "").strip().casefold()
-    if text in YES:
-        return True
-    if text in NO:
-        return False
-    raise forms.ValidationError(
-        _("%(column)s: write yes or no (or leave it empty), not “%(value)s”.") % {"column": column, "value": value}
-    )
-
-
-class PaperSignatureForm(OneLineFieldsMixin, forms.ModelForm):
-    """One row of a paper sheet, keyed in by an organiser (the paper batch's inline)."""
-
-    class Meta:
-        model = Signature
-        fields = ["name", "organisation", "town", "country", "public", "email", "wants_updates"]
-        help_texts = {"email": "", "public": ""}
-        # Narrow enough for a whole row of the sheet on one line of the screen.
-        widgets = {
-            "name": forms.TextInput(attrs={"size": 16}),
-            "organisation": forms.TextInput(attrs={"size": 14}),
-            "town": forms.TextInput(attrs={"size": 10}),
-            "email": forms.EmailInput(attrs={"size": 14}),
-        }
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("wants_updates") and not cleaned.get("email"):
-            self.add_error("email", _("Give an email address to send the updates to, or untick “wants updates”."))
-        return cleaned
-
+# --- the CSV file -----------------------------------------------------------------------
 
 COLUMNS = ["name", "organisation", "town", "country", "public", "email", "wants_updates", "comment"]
 MAX_ROWS = 5000
-
-
-class PaperRowForm(OneLineFieldsMixin, forms.Form):
-    """One row of a CSV file of paper signatures."""
-
-    name = forms.CharField(max_length=100)
-    organisation = forms.CharField(max_length=150, required=False)
-    town = forms.CharField(max_length=100, required=False)
-    country = forms.CharField(required=False)
-    public = forms.CharField(required=False)
-    email = forms.EmailField(max_length=254, required=False)
-    wants_updates = forms.CharField(required=False)
-    comment = forms.CharField(max_length=1000, required=False)
-
-    def clean_country(self):
-        raw = self.cleaned_data["country"].strip()
-        code = country_code(raw)
-        if code and not countries.name(code):
-            raise forms.ValidationError(
-                _("“%(value)s” is not a country we know: use a two-letter code such as GB, or the English name.")
-                % {"value": raw}
-            )
-        return code
-
-    def clean_public(self):
-        return _yes_no(self.cleaned_data["public"], "public")
-
-    def clean_wants_updates(self):
-        return _yes_no(self.cleaned_data["wants_updates"], "wants_updates")
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("wants_updates") and not cleaned.get("email") and "email" not in self.errors:
-            raise forms.ValidationError(_("wants_updates is yes but there is no email to send the updates to."))
-        return cleaned
 
 
 @dataclass

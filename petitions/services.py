@@ -10,13 +10,13 @@ import random
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F
 from django.utils import timezone
 
 from lib.hashing import ip_fingerprint, keyed_hash
 
+from . import tasks
 from .models import Signature, SignatureCount
 
 # A second confirmation mail to one address goes out at most this often.
@@ -43,40 +43,6 @@ def normalise_email(address):
 
 def email_fingerprint(address):
     return keyed_hash("email", normalise_email(address))
-
-
-# --- links in emails ---------------------------------------------------------------------
-
-TOKEN_SALT = "petitions.signature"
-
-
-def make_token(signature, purpose):
-    return signing.dumps([signature.pk, signature.nonce, purpose], salt=TOKEN_SALT, compress=False)
-
-
-class BadToken(Exception):
-    """The link is damaged or forged."""
-
-
-class ExpiredToken(Exception):
-    """The link was genuine but is too old."""
-
-
-def signature_from_token(token, purpose, max_age=None):
-    """The signature a mailed link stands for, or None when it no longer exists."""
-    try:
-        pk, nonce, token_purpose = signing.loads(token, salt=TOKEN_SALT, max_age=max_age)
-    except signing.SignatureExpired as error:
-        raise ExpiredToken from error
-    except (signing.BadSignature, ValueError, TypeError) as error:
-        raise BadToken from error
-    if token_purpose != purpose:
-        raise BadToken
-    return Signature.objects.select_related("petition").filter(pk=pk, nonce=nonce).first()
-
-
-def confirm_link_max_age():
-    return settings.CONFIRM_LINK_DAYS * 24 * 3600
 
 
 # --- counting ----------------------------------------------------------------------------
@@ -119,7 +85,8 @@ def recount(petition):
     """Rebuild a petition's counters from its confirmed signatures."""
     SignatureCount.objects.filter(petition=petition).delete()
     rows = (
-        Signature.objects.filter(petition=petition, status=Signature.Status.CONFIRMED)
+        Signature.objects.filter(petition=petition)
+        .confirmed()
         .values_list("country")
         .annotate(n=Count("pk"))
         .order_by()
@@ -130,6 +97,15 @@ def recount(petition):
 
 
 # --- the signer's path -------------------------------------------------------------------
+
+
+class PetitionClosed(Exception):
+    """The petition takes no signatures now (closed, past its deadline, or delivered):
+    nobody can sign it, and a pending signature can no longer be confirmed."""
+
+    def __init__(self, petition):
+        super().__init__(f"{petition} takes no signatures.")
+        self.petition = petition
 
 
 @dataclass
@@ -154,9 +130,9 @@ def sign(petition, data, ip=""):
     """Sign `petition` with a SignatureForm's cleaned_data. Signing again with the same
     address changes nothing and reveals nothing: it only mails the address again (a
     fresh confirmation link, or a note that it has already signed), at most once every
-    RESEND_AFTER."""
-    from . import tasks
-
+    RESEND_AFTER. Raises PetitionClosed if the petition takes no signatures."""
+    if not petition.takes_signatures:
+        raise PetitionClosed(petition)
     now = timezone.now()
     fields = {
         "name": data["name"],
@@ -202,7 +178,10 @@ def sign(petition, data, ip=""):
 
 def confirm(signature, now=None):
     """Confirm a pending signature; True if this call confirmed it. Confirming twice, or
-    two clicks racing, counts once: only the update that finds it pending counts."""
+    two clicks racing, counts once: only the update that finds it pending counts. Raises
+    PetitionClosed if the petition has stopped taking signatures since it was signed."""
+    if not signature.petition.takes_signatures:
+        raise PetitionClosed(signature.petition)
     now = now or timezone.now()
     with transaction.atomic():
         changed = Signature.objects.filter(pk=signature.pk, status=Signature.Status.PENDING).update(

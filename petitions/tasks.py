@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from django_tasks import task
 
 from .models import Petition, Signature
-from .services import make_token
+from .tokens import make_token
 
 logger = logging.getLogger(__name__)
 
@@ -84,13 +84,13 @@ NEWS_PRIORITY = -10
 def announce_delivery(petition_id):
     """Queue one message per signer who asked for updates, each due a little after the one
     before. Returns how many were queued."""
-    from .handover import signers_to_tell
-
     petition = Petition.objects.filter(pk=petition_id).first()
     if petition is None:
         return 0
     # The ids first: with the immediate backend each message goes out inside the loop.
-    ids = list(signers_to_tell(petition).order_by("pk").values_list("pk", flat=True))
+    ids = list(
+        Signature.objects.filter(petition=petition).wanting_updates().order_by("pk").values_list("pk", flat=True)
+    )
     spaced = send_delivery_news.get_backend().supports_defer
     start = timezone.now()
     interval = datetime.timedelta(seconds=60 / DELIVERY_NEWS_PER_MINUTE)

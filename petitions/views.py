@@ -2,11 +2,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.db.models import Prefetch, Q
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_countries import countries
 
@@ -17,13 +20,14 @@ from lib.preview import draft_context, mark_draft, visible_to
 from lib.ratelimit import over_limit
 from prisoners.models import Prisoner
 
-from . import services
+from . import handover, paper, services, tokens
 from .forms import SignatureForm
 from .models import Petition, Signature
 
 SIGNERS_PER_PAGE = 50
 LATEST_SIGNERS = 10
 COUNT_CACHE_SECONDS = 60
+SHEET_CACHE_SECONDS = 3600
 
 
 def petition_list(request):
@@ -49,10 +53,8 @@ def _get_petition(slug, petitions=None):
     )
 
 
-def _public_signers(petition):
-    if not petition.list_signers:
-        return Signature.objects.none()
-    return Signature.objects.filter(petition=petition, status=Signature.Status.CONFIRMED, public=True).order_by("-id")
+def _closed(request, petition):
+    return render(request, "petitions/petition_closed.html", {"petition": petition}, status=410)
 
 
 def _detail(request, petition, form, status=200):
@@ -72,7 +74,7 @@ def _detail(request, petition, form, status=200):
             "total": total,
             "percent": min(100, round(100 * total / petition.goal)) if petition.goal else None,
             "by_country": countries_ranked,
-            "latest": list(_public_signers(petition)[:LATEST_SIGNERS]),
+            "latest": list(Signature.objects.listed(petition).order_by("-id")[:LATEST_SIGNERS]),
             "retention_days": settings.UNCONFIRMED_RETENTION_DAYS,
             **draft_context(petition, is_draft),
         },
@@ -94,7 +96,9 @@ def petition_sign(request, slug):
     # be shown again, keeping the path of a good signature short.
     petition = get_object_or_404(Petition.objects.public(), slug=slug)
     if not petition.takes_signatures:
-        return render(request, "petitions/petition_closed.html", {"petition": petition}, status=410)
+        # Before the form is read: whatever was typed, and whoever typed it, the answer is
+        # that the petition is closed.
+        return _closed(request, petition)
     form = SignatureForm(request.POST, petition=petition)
     ip = client_ip(request)
     if over_limit("sign", ip_fingerprint(ip), settings.SIGN_RATE_LIMIT):
@@ -110,7 +114,10 @@ def petition_sign(request, slug):
     if not form.is_valid():
         return _detail(request, petition, form, status=400)
     if not form.is_trap:
-        services.sign(petition, form.cleaned_data, ip)
+        try:
+            services.sign(petition, form.cleaned_data, ip)
+        except services.PetitionClosed:
+            return _closed(request, petition)
     # Whatever happened (a new signature, a second one from the same address, a bot), the
     # same page: a stranger learns nothing about whether an address has signed.
     return redirect("petitions:check_email", slug=petition.slug)
@@ -126,10 +133,10 @@ def check_email(request, slug):
 def token_page(request, token, purpose, max_age=None):
     """The signature behind a mailed link, or the response explaining why there is none."""
     try:
-        signature = services.signature_from_token(token, purpose, max_age=max_age)
-    except services.ExpiredToken:
+        signature = tokens.signature_from_token(token, purpose, max_age=max_age)
+    except tokens.ExpiredToken:
         return None, render(request, "petitions/link_problem.html", {"problem": "expired"}, status=410)
-    except services.BadToken:
+    except tokens.BadToken:
         return None, render(request, "petitions/link_problem.html", {"problem": "bad"}, status=400)
     if signature is None:
         return None, render(request, "petitions/link_problem.html", {"problem": "gone"}, status=404)
@@ -141,17 +148,20 @@ def token_page(request, token, purpose, max_age=None):
 def confirm(request, token):
     """GET shows a button; only its POST confirms, so mail scanners that open links can
     neither confirm a signature nor use up the link."""
-    signature, problem = token_page(request, token, "confirm", max_age=services.confirm_link_max_age())
+    signature, problem = token_page(request, token, "confirm", max_age=tokens.confirm_link_max_age())
     if problem:
         return problem
     petition = signature.petition
-    if signature.status == Signature.Status.PENDING and not petition.takes_signatures:
-        # Closed since they signed: say so before they press anything.
-        return render(request, "petitions/petition_closed.html", {"petition": petition}, status=410)
     if request.method == "POST" and signature.status == Signature.Status.PENDING:
-        services.confirm(signature)
+        try:
+            services.confirm(signature)
+        except services.PetitionClosed:
+            return _closed(request, petition)
         messages.success(request, _("Thank you: your signature is confirmed and counted."))
         return redirect(reverse("petitions:detail", args=[petition.slug]) + "#count")
+    if signature.status == Signature.Status.PENDING and not petition.takes_signatures:
+        # Closed since they signed: say so before they press anything.
+        return _closed(request, petition)
     if signature.status == Signature.Status.CONFIRMED:
         if request.method == "POST":
             messages.info(request, _("Your signature was already confirmed. It is counted once."))
@@ -182,7 +192,7 @@ def signers(request, slug):
     """Signers who agreed to be listed, newest first, page by page. Pages are marked by
     ids (?before=), not numbers, so page 1,000 costs what page 1 does."""
     petition = get_object_or_404(Petition.objects.public(), slug=slug)
-    rows = _public_signers(petition)
+    rows = Signature.objects.listed(petition).order_by("-id")
     try:
         before = int(request.GET.get("before", ""))
     except ValueError:
@@ -225,3 +235,59 @@ def count_json(request, slug):
     response["Access-Control-Allow-Origin"] = "*"
     response["Cache-Control"] = f"public, max-age={COUNT_CACHE_SECONDS}"
     return response
+
+
+# --- paper, and the news of the hand-over --------------------------------------------------
+
+# Chrome shows a PDF inside a page of its own making, with inline styles and an <embed>,
+# all subject to the PDF response's own Content-Security-Policy and framing rules: the
+# site's policy (object-src 'none', frame DENY) would leave a "blocked" box instead of the
+# sheet. The PDF is made here and holds no script; framing by other sites stays refused.
+PDF_CONTENT_SECURITY_POLICY = "frame-ancestors 'self'"
+
+
+@xframe_options_sameorigin
+@require_GET
+def paper_sheet(request, slug):
+    """The A4 sheet to print and collect signatures on. Made once per version of the
+    petition and language, then served from the cache: a PDF costs a few hundred
+    milliseconds, and the address is public."""
+    petition = get_object_or_404(
+        visible_to(request, Petition.objects.all(), ~Q(status=Petition.Status.DRAFT)), slug=slug
+    )
+    is_draft = petition.status == Petition.Status.DRAFT
+    if not is_draft and not petition.takes_signatures:
+        return _closed(request, petition)
+    if is_draft:
+        data = paper.sheet_pdf(petition)
+    else:
+        key = f"petition-sheet:{petition.pk}:{petition.updated_at.timestamp()}:{get_language()}:{settings.SITE_URL}"
+        data = cache.get(key)
+        if data is None:
+            data = paper.sheet_pdf(petition)
+            cache.set(key, data, SHEET_CACHE_SECONDS)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{petition.slug}-sheet.pdf"'
+    response["Content-Security-Policy"] = PDF_CONTENT_SECURITY_POLICY
+    if is_draft:
+        return mark_draft(response)
+    response["Cache-Control"] = "public, max-age=600"
+    return response
+
+
+# Mail programs offer "unsubscribe" by POSTing to the link themselves (RFC 8058), with no
+# form and so no CSRF token: the signed token in the address is what proves the right.
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def stop_updates(request, token):
+    """GET shows a button, so that mail scanners opening links change nothing."""
+    signature, problem = token_page(request, token, "stop_updates")
+    if problem:
+        if problem.status_code == 404:  # the signature was withdrawn: no email will come
+            return render(request, "petitions/stop_updates.html", {"done": True})
+        return problem
+    if request.method == "POST":
+        handover.stop_updates(signature)
+        return render(request, "petitions/stop_updates.html", {"petition": signature.petition, "done": True})
+    return render(request, "petitions/stop_updates.html", {"signature": signature, "petition": signature.petition})

@@ -13,13 +13,14 @@ def check_deploy(**env):
     clean = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}
+        if k not in {"DEBUG", "SECRET_KEY", "SIGNATURE_HASH_KEY", "ALLOWED_HOSTS"}
         and not k.startswith(("SECURE_", "AWS_", "CSRF_", "SESSION_"))
     }
     clean.update(
         DJANGO_SETTINGS_MODULE="campaign.settings",
         DEBUG="0",
         SECRET_KEY=secrets.token_urlsafe(50),
+        SIGNATURE_HASH_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="solidarity.example.org",
         CSRF_TRUSTED_ORIGINS="https://solidarity.example.org",
         SECURE_PROXY_SSL_HEADER="1",

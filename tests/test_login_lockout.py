@@ -72,3 +72,21 @@ def test_failures_are_logged_with_the_account_name_but_not_the_password(client, 
     assert failures
     assert any("natalia" in message for message in failures)
     assert not any("wrong-password" in record.getMessage() for record in caplog.records)
+
+
+def test_behind_a_proxy_failures_from_elsewhere_do_not_lock_the_organiser_out(client, staff, settings):
+    # Issue 15, 3: every request comes from the proxy's address; the lockout must key on
+    # the visitor's address the proxy reports, as the rate limits do.
+    settings.NUM_PROXIES = 1
+    settings.AXES_FAILURE_LIMIT = 3
+    attacker = {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "198.51.100.66"}
+    organiser = {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "203.0.113.5"}
+    url = reverse("admin:login")
+    statuses = [
+        client.post(url, {"username": "natalia", "password": "wrong-password"}, **attacker).status_code
+        for _ in range(4)
+    ]
+    assert statuses[-1] == 429  # the attacker is locked out
+    response = client.post(url, {"username": "natalia", "password": PASSWORD}, **organiser)
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(staff.pk)

@@ -123,3 +123,24 @@ def test_the_home_page_and_case_pages_lead_to_the_petitions(client, make_petitio
     assert "Review the oil workers&#x27; sentences" in home and "A closed one" not in home
     case = client.get(prisoner.get_absolute_url()).content.decode()
     assert "Petitions about this case" in case and petition.get_absolute_url() in case
+
+
+def test_the_manager_knows_which_signatures_count_and_which_signers_may_be_named(
+    make_petition, django_assert_num_queries
+):
+    petition = make_petition()
+    listed = signature(petition, 1)
+    unlisted = signature(petition, 2, public=False)
+    signature(petition, 3, status="pending")
+    signature(petition, 4, status="rejected")
+    signature(make_petition(), 5)  # another petition's
+
+    mine = Signature.objects.filter(petition=petition)
+    assert set(mine.confirmed()) == {listed, unlisted}
+    assert list(Signature.objects.listed(petition)) == [listed]
+
+    # A petition that lists nobody names nobody, whatever its signers ticked, and asks the
+    # database nothing to say so.
+    petition.list_signers = False
+    with django_assert_num_queries(0):
+        assert list(Signature.objects.listed(petition)) == []

@@ -214,3 +214,33 @@ def test_a_visitor_cannot_record_a_hand_over(client, petition):
     assert reverse("admin:login") in response["Location"]
     petition.refresh_from_db()
     assert petition.status == Petition.Status.OPEN
+
+
+def test_after_the_hand_over_a_pending_signature_can_no_longer_be_confirmed(petition):
+    pending = Signature.objects.get(name="Pending")
+    handover.record_delivery(petition, datetime.date(2026, 6, 12))
+    with pytest.raises(services.PetitionClosed):
+        services.confirm(pending)
+    pending.refresh_from_db()
+    assert pending.status == Signature.Status.PENDING
+    assert petition.confirmed_count() == 4
+
+
+def test_the_delivery_and_the_news_are_saved_together_or_not_at_all(petition, monkeypatch):
+    def broken(petition):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(handover, "tell_signers_of_delivery", broken)
+    with pytest.raises(RuntimeError):
+        handover.deliver(petition, datetime.date(2026, 6, 12), where="London", tell_signers=True)
+    petition = Petition.objects.get(pk=petition.pk)
+    assert petition.status == Petition.Status.OPEN and petition.delivered_on is None
+
+
+def test_delivering_tells_the_signers_only_when_asked(petition, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        assert handover.deliver(petition, datetime.date(2026, 6, 12)) is None
+    assert petition.status == Petition.Status.DELIVERED and mail.outbox == []
+    with django_capture_on_commit_callbacks(execute=True):
+        assert handover.deliver(petition, datetime.date(2026, 6, 12), tell_signers=True) == 3
+    assert len(mail.outbox) == 3

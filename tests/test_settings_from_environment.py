@@ -13,7 +13,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def run_check(**env):
-    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}}
+    clean = {
+        k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "SIGNATURE_HASH_KEY", "ALLOWED_HOSTS"}
+    }
     clean.update(env, DJANGO_SETTINGS_MODULE="campaign.settings")
     return subprocess.run(
         [sys.executable, "manage.py", "check"], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=60
@@ -47,8 +49,15 @@ def test_with_debug_off_the_app_refuses_to_start_without_a_secret_key():
     assert "SECRET_KEY must be set" in result.stderr
 
 
+def test_with_debug_off_the_app_refuses_to_start_without_a_key_for_signers_fingerprints():
+    # Issue 15, 4: never SECRET_KEY by default.
+    result = run_check(DEBUG="0", SECRET_KEY="x" * 50, ALLOWED_HOSTS="example.org")
+    assert result.returncode != 0
+    assert "SIGNATURE_HASH_KEY must be set" in result.stderr
+
+
 def test_with_debug_off_the_app_refuses_to_start_without_allowed_hosts():
-    result = run_check(DEBUG="0", SECRET_KEY="x" * 50)
+    result = run_check(DEBUG="0", SECRET_KEY="x" * 50, SIGNATURE_HASH_KEY="y" * 50)
     assert result.returncode != 0
     assert "ALLOWED_HOSTS must be set" in result.stderr
 

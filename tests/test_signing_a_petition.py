@@ -6,8 +6,9 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from petitions import handover, services
 from petitions.models import Signature
-from petitions.services import make_token
+from petitions.tokens import make_token
 
 pytestmark = pytest.mark.django_db
 
@@ -184,3 +185,26 @@ def test_the_page_goes_only_to_get_and_the_form_only_to_post(client, make_petiti
     petition = make_petition()
     assert client.post(petition.get_absolute_url()).status_code == 405
     assert client.get(reverse("petitions:sign", args=[petition.slug])).status_code == 405
+
+
+@pytest.mark.parametrize("how", ["closed", "deadline passed", "delivered"])
+def test_the_services_themselves_refuse_a_petition_that_no_longer_takes_signatures(make_petition, how):
+    # Whatever calls them (a view, the admin, a command), not only the signing pages.
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    fields = {"closed": {"status": "closed"}, "deadline passed": {"deadline": yesterday}, "delivered": {}}[how]
+    petition = make_petition(**fields)
+    pending = Signature.objects.create(petition=petition, name="Early", email="early@example.org", email_hash="e")
+    if how == "delivered":
+        handover.record_delivery(petition, yesterday)
+    data = {"name": "Aigul Example", "email": "aigul@example.org", "country": "GB"}
+
+    with pytest.raises(services.PetitionClosed) as refused:
+        services.sign(petition, data)
+    assert refused.value.petition == petition
+    with pytest.raises(services.PetitionClosed):
+        services.confirm(pending)
+
+    pending.refresh_from_db()
+    assert pending.status == Signature.Status.PENDING and pending.email == "early@example.org"
+    assert list(Signature.objects.values_list("name", flat=True)) == ["Early"]
+    assert petition.confirmed_count() == 0 and not mail.outbox

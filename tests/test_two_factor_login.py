@@ -187,7 +187,13 @@ def _setting(**env):
     from pathlib import Path
 
     clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "REQUIRE_2FA", "SECRET_KEY", "ALLOWED_HOSTS"}}
-    clean.update(env, DJANGO_SETTINGS_MODULE="campaign.settings", SECRET_KEY="x" * 50, ALLOWED_HOSTS="example.org")
+    clean.update(
+        env,
+        DJANGO_SETTINGS_MODULE="campaign.settings",
+        SECRET_KEY="x" * 50,
+        SIGNATURE_HASH_KEY="y" * 50,
+        ALLOWED_HOSTS="example.org",
+    )
     result = subprocess.run(
         [sys.executable, "-c", "from django.conf import settings; print(settings.REQUIRE_2FA)"],
         cwd=Path(__file__).resolve().parent.parent,

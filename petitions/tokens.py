@@ -1,0 +1,41 @@
+"""The links mailed to signers (confirm, withdraw, stop updates): a signed token that
+names the signature, its nonce and what the link is for. Nothing is stored: the token is
+the proof, and a link stops working once its signature is gone."""
+
+from django.conf import settings
+from django.core import signing
+
+from .models import Signature
+
+TOKEN_SALT = "petitions.signature"
+
+
+def make_token(signature, purpose):
+    return signing.dumps([signature.pk, signature.nonce, purpose], salt=TOKEN_SALT, compress=False)
+
+
+class BadToken(Exception):
+    """The link is damaged or forged."""
+
+
+class ExpiredToken(Exception):
+    """The link was genuine but is too old."""
+
+
+def signature_from_token(token, purpose, max_age=None):
+    """The signature a mailed link stands for, or None when it no longer exists."""
+    try:
+        pk, nonce, token_purpose = signing.loads(token, salt=TOKEN_SALT, max_age=max_age)
+    except signing.SignatureExpired as error:
+        raise ExpiredToken from error
+    except (signing.BadSignature, ValueError, TypeError) as error:
+        raise BadToken from error
+    # Signed with our key is not the same as well-formed: a key that leaked, or a token made
+    # for another purpose by a future version, must be refused, not crash the lookup.
+    if token_purpose != purpose or type(pk) is not int or not isinstance(nonce, str):
+        raise BadToken
+    return Signature.objects.select_related("petition").filter(pk=pk, nonce=nonce).first()
+
+
+def confirm_link_max_age():
+    return settings.CONFIRM_LINK_DAYS * 24 * 3600

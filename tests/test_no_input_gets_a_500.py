@@ -1,0 +1,186 @@
+"""Every public form and every address that takes input, fed arbitrary text, bytes, lengths,
+missing and repeated fields (issue 15): the answer is always below 500, and nothing stored
+changes unless the answer says it was accepted.
+
+Each test tries FUZZ_EXAMPLES inputs (default 30, a few seconds); a long run:
+`FUZZ_EXAMPLES=5000 .venv/bin/pytest tests/test_no_input_gets_a_500.py`.
+"""
+
+import os
+
+import pytest
+from django.core import signing
+from django.test import Client
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from appeals.models import LetterSent
+from petitions.forms import STARTED_SALT
+from petitions.models import Signature, SignatureCount
+from petitions.tokens import make_token
+
+pytestmark = pytest.mark.django_db
+
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "30"))
+fuzz = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    database=None,  # no example file left in the checkout
+)
+
+# Text of every kind: control and invisible characters, right-to-left overrides, emoji,
+# Cyrillic and Kazakh, and lengths up to far past every field's limit.
+any_text = st.one_of(
+    st.text(max_size=40),
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=400),
+    st.sampled_from(["", " ", "\x00", "\u202e", "\u200b", "ә ғ қ ң", "x" * 25000, "=1+1", "<script>", "%s%(x)s{x}"]),
+)
+values = st.one_of(any_text, st.lists(any_text, min_size=2, max_size=3))  # a list repeats the field
+
+
+def fields(names):
+    """A form's fields, some missing, some extra, some repeated."""
+    keys = st.one_of(st.sampled_from(names), st.text(max_size=12))
+    return st.dictionaries(keys, values, max_size=len(names) + 3)
+
+
+CONTENT_TYPES = [
+    "application/x-www-form-urlencoded",
+    "application/x-www-form-urlencoded; charset=utf-16",
+    "multipart/form-data; boundary=xyz",
+    "multipart/form-data",
+    "application/json",
+    "text/plain",
+    "",
+]
+raw_bodies = st.tuples(st.binary(max_size=2000), st.sampled_from(CONTENT_TYPES))
+
+
+def stored():
+    return (
+        Signature.objects.count(),
+        sorted(Signature.objects.values_list("status", flat=True)),
+        sum(SignatureCount.objects.values_list("n", flat=True)),
+        LetterSent.objects.count(),
+    )
+
+
+@pytest.fixture
+def visitor():
+    # Views' errors are answered as a browser gets them, not raised into the test.
+    return Client(raise_request_exception=False)
+
+
+@pytest.fixture
+def places(make_appeal, make_petition):
+    appeal = make_appeal()
+    petition = make_petition()
+    return {"appeal": appeal.slug, "petition": petition.slug}
+
+
+def post(visitor, url, data):
+    if isinstance(data, tuple):
+        body, content_type = data
+        return visitor.generic("POST", url, data=body, content_type=content_type)
+    return visitor.post(url, data)
+
+
+APPEAL_FIELDS = ["name", "organisation", "town", "country", "language", "recipient", "subject", "body"]
+
+
+@fuzz
+@given(data=st.one_of(fields(APPEAL_FIELDS), raw_bodies), which=st.sampled_from(["letter", "letter_txt", "letter_pdf"]))
+def test_the_letter_form_never_fails_and_stores_nothing(visitor, places, data, which):
+    before = stored()
+    response = post(visitor, reverse(f"appeals:{which}", args=[places["appeal"]]), data)
+    assert response.status_code < 500
+    assert stored() == before  # a letter is never stored
+
+
+@fuzz
+@given(data=st.one_of(fields(["channel", "country"]), raw_bodies))
+def test_counting_a_letter_sent_never_fails_and_counts_only_when_it_says_so(visitor, places, data):
+    before = stored()
+    response = post(visitor, reverse("appeals:sent", args=[places["appeal"]]), data)
+    assert response.status_code < 500
+    counted = stored()[3] - before[3]
+    assert counted == (1 if response.status_code == 302 else 0)
+
+
+SIGN_FIELDS = ["name", "email", "country", "town", "organisation", "comment", "public", "wants_updates", "website"]
+
+
+@fuzz
+@given(
+    data=st.one_of(fields(SIGN_FIELDS), raw_bodies),
+    started=st.sampled_from(["long ago", "just now", "missing", "forged"]),
+)
+def test_the_signing_form_never_fails_and_stores_only_what_it_accepts(visitor, places, data, started):
+    if isinstance(data, dict):
+        data = dict(data)
+        data["started"] = {
+            "long ago": signing.dumps(0, salt=STARTED_SALT),
+            "just now": signing.dumps(10**10, salt=STARTED_SALT),
+            "missing": "",
+            "forged": "0:abc",
+        }[started]
+    before = stored()
+    response = post(visitor, reverse("petitions:sign", args=[places["petition"]]), data)
+    assert response.status_code < 500
+    added = stored()[0] - before[0]
+    if response.status_code == 302:  # "check your email": at most one new, pending signature
+        assert added in (0, 1)
+        assert stored()[2] == before[2]  # nothing counts before it is confirmed
+    else:
+        assert stored() == before
+
+
+@fuzz
+@given(token=st.one_of(any_text, st.just("x" * 300)), which=st.sampled_from(["confirm", "withdraw", "stop_updates"]))
+def test_made_up_email_links_never_fail_and_change_nothing(visitor, places, make_petition, token, which):
+    token = token.replace("/", "") or "x"
+    before = stored()
+    for method in ("get", "post", "head"):
+        response = getattr(visitor, method)(reverse(f"petitions:{which}", args=[token]))
+        assert response.status_code < 500
+    assert stored() == before
+
+
+def test_a_token_signed_with_the_real_key_but_holding_the_wrong_types_is_refused(visitor, db):
+    # Issue 15, 8: the signature holds, the content is nonsense.
+    from petitions.tokens import TOKEN_SALT
+
+    for payload in (["x", "nonce", "confirm"], [None, None, None], "text", [1], {"a": 1}, [[1], 2, "confirm"]):
+        token = signing.dumps(payload, salt=TOKEN_SALT, compress=False)
+        for which in ("confirm", "withdraw", "stop_updates"):
+            response = visitor.post(reverse(f"petitions:{which}", args=[token]))
+            assert 400 <= response.status_code < 500, (payload, which)
+
+
+@fuzz
+@given(query=st.dictionaries(st.sampled_from(["country", "after", "page", "q", "status", "language"]), values))
+def test_addresses_that_take_a_query_never_fail(visitor, places, query):
+    for url in (
+        reverse("appeals:embassies"),
+        reverse("appeals:list"),
+        reverse("prisoners:list"),
+        reverse("petitions:list"),
+        reverse("petitions:signers", args=[places["petition"]]),
+        reverse("petitions:count_json", args=[places["petition"]]),
+        reverse("petitions:detail", args=[places["petition"]]),
+        reverse("appeals:detail", args=[places["appeal"]]),
+    ):
+        assert visitor.get(url, query).status_code < 500, url
+
+
+def test_a_real_confirmation_link_still_works_after_the_fuzzing(visitor, make_petition, sign, sign_data):
+    # The property above must not pass because every link is refused.
+    petition = make_petition()
+    sign(petition, sign_data())
+    signature = Signature.objects.get()
+    response = visitor.post(reverse("petitions:confirm", args=[make_token(signature, "confirm")]))
+    assert response.status_code == 302
+    signature.refresh_from_db()
+    assert signature.status == Signature.Status.CONFIRMED
