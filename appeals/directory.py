@@ -13,6 +13,8 @@ from pathlib import Path
 
 from django.db import transaction
 
+from lib.history import edited_by_someone
+
 from .models import Target
 
 DATA = Path(__file__).resolve().parent / "data" / "embassies.json"
@@ -47,12 +49,6 @@ def _fields(item):
         notes.insert(0, f"The source is dated {item['source_date']}.")
     fields["notes"] = "\n".join(n for n in notes if n)
     return fields
-
-
-def edited_by_someone(target):
-    """True once a person has changed the entry (in the admin, by import or by a check):
-    the loader's own saves are made by no one."""
-    return target.history.exclude(history_user=None).exists()
 
 
 @transaction.atomic

@@ -153,8 +153,8 @@ class Appeal(models.Model):
     prisoners = models.ManyToManyField(
         "prisoners.Prisoner", verbose_name=_("prisoners"), blank=True, related_name="appeals"
     )
-    source_note = models.CharField(
-        _("source"), max_length=300, blank=True, help_text=_("Where the appeal comes from, shown on its page.")
+    source_note = models.TextField(
+        _("source"), blank=True, help_text=_("Where the appeal comes from, shown on its page.")
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

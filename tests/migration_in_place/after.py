@@ -28,13 +28,15 @@ found = {
     "log_entry_object": str(LogEntry.objects.get(change_message="Changed the title.").get_edited_object()),
     "log_entry_app": LogEntry.objects.get(change_message="Changed the title.").content_type.app_label,
     "organiser_may": sorted(
-        p for p in ("appeals.change_appeal", "appeals.view_lettersent") if User.objects.get(username="organiser-before").has_perm(p)
+        p
+        for p in ("appeals.change_appeal", "appeals.view_lettersent")
+        if User.objects.get(username="organiser-before").has_perm(p)
     ),
     "editor_may_edit_appeals": User.objects.get(username="editor-before").has_perm("appeals.change_appeal"),
-    "content_types_left_behind": list(
-        ContentType.objects.filter(app_label="campaign").values_list("model", flat=True)
-    ),
-    "appeal_permissions": Permission.objects.filter(content_type__app_label="appeals", codename="change_appeal").count(),
+    "content_types_left_behind": list(ContentType.objects.filter(app_label="campaign").values_list("model", flat=True)),
+    "appeal_permissions": Permission.objects.filter(
+        content_type__app_label="appeals", codename="change_appeal"
+    ).count(),
     "new_appeal_gets_an_id": Appeal.objects.create(title="After", slug="after", summary="s").pk > appeal.pk,
 }
 print(json.dumps(found))
