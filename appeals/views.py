@@ -12,7 +12,6 @@ from django_countries import countries
 
 from lib.client import client_ip
 from lib.countries import country_choices
-from lib.hashing import ip_fingerprint
 from lib.http import post_only_else_redirect
 from lib.preview import draft_context, mark_draft, visible_to
 from lib.ratelimit import over_limit
@@ -170,7 +169,7 @@ def letter_sent(request, slug):
             request, _("We could not count that letter: please choose how you sent it, and a country from the list.")
         )
         return _detail(request, appeal, _sender_form(request, appeal), status=400)
-    if over_limit("letter-sent", ip_fingerprint(client_ip(request)), LETTERS_COUNTED_PER_HOUR):
+    if over_limit("letter-sent", client_ip(request), LETTERS_COUNTED_PER_HOUR):
         # Someone pressing the button over and over, or a script inflating the count.
         messages.warning(
             request,

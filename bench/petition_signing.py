@@ -153,13 +153,13 @@ def bulk_load(petition, n):
             """
             INSERT INTO petitions_signature (
                 petition_id, name, email, email_hash, country, town, organisation, comment, public,
-                wants_updates, status, source, paper_batch_id, possible_duplicate, ip_hash,
+                wants_updates, status, source, paper_batch_id, possible_duplicate,
                 created_at, confirmed_at, mailed_at, nonce)
             SELECT p.id, 'Invented Signer ' || i, '', encode(sha256(('bench:' || p.id || ':' || i)::bytea), 'hex'),
                    (p.countries)[1 + mod(i, cardinality(p.countries))],
                    CASE WHEN mod(i, 4) = 0 THEN 'Town ' || mod(i, 997) ELSE '' END,
                    CASE WHEN mod(i, 5) = 0 THEN 'Union branch ' || mod(i, 311) ELSE '' END,
-                   '', mod(i, 3) = 0, false, 'confirmed', 'online', NULL, false, '',
+                   '', mod(i, 3) = 0, false, 'confirmed', 'online', NULL, false,
                    t.ts, t.ts + interval '10 minutes', t.ts, substr(md5(i::text), 1, 22)
             FROM (SELECT %s::bigint AS id, %s::text[] AS countries, %s::int AS n) AS p,
                  generate_series(1, p.n) AS i,

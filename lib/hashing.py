@@ -1,4 +1,4 @@
-"""Keyed fingerprints kept instead of signers' email and network addresses."""
+"""Keyed fingerprints kept instead of signers' email addresses."""
 
 import hashlib
 import hmac
@@ -10,7 +10,3 @@ def keyed_hash(purpose, value):
     """A fingerprint of `value` that cannot be reversed or recomputed without the key."""
     key = hashlib.sha256(f"{purpose}:{settings.SIGNATURE_HASH_KEY}".encode()).digest()
     return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
-
-
-def ip_fingerprint(ip):
-    return keyed_hash("ip", ip or "")

@@ -1,15 +1,40 @@
 """Limits per network address, counted in the shared cache (CACHE_URL) so they hold across
-every app server. Addresses are never stored: the cache key holds a keyed hash."""
+every app server.
+
+Addresses are never stored, not even as a fingerprint someone could reverse: a counter's key
+holds the address hashed with a random salt of the hour, shared by all servers through the
+cache and gone with it when the hour is over. Whoever takes the server finds, at most, the
+current hour's counters; there are only 2^32 IPv4 addresses, so a lasting key (SECRET_KEY,
+say) would give every address back.
+"""
+
+import hashlib
+import hmac
+import secrets
 
 from django.core.cache import cache
 from django.utils import timezone
 
+_salts = {}  # hour -> salt, so each process asks the cache once an hour
 
-def over_limit(scope, ip_hash, limit, now=None):
+
+def hour_salt(hour):
+    salt = _salts.get(hour)
+    if salt is None:
+        key = f"rate-salt:{hour}"
+        cache.add(key, secrets.token_hex(16), timeout=2 * 3600)  # whoever is first sets it
+        salt = cache.get(key) or secrets.token_hex(16)
+        _salts.clear()
+        _salts[hour] = salt
+    return salt
+
+
+def over_limit(scope, ip, limit, now=None):
     """Count one attempt at `scope` from a network address; True once it has made more
     than `limit` in the current hour."""
-    now = now or timezone.now()
-    key = f"rate:{scope}:{ip_hash}:{now:%Y%m%d%H}"
+    hour = f"{now or timezone.now():%Y%m%d%H}"
+    digest = hmac.new(hour_salt(hour).encode(), f"{scope}:{ip}".encode(), hashlib.sha256).hexdigest()[:32]
+    key = f"rate:{scope}:{digest}:{hour}"
     # Increment first: after the first attempt of the hour the key exists, and one incr is
     # all it costs (atomic in Redis; a read and a write in the database cache).
     try:

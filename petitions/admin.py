@@ -1,8 +1,11 @@
 import datetime
+import json
 import logging
 
 from django.contrib import admin, messages
+from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
 from django.contrib.admin.utils import unquote
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection, transaction
@@ -53,6 +56,54 @@ class EstimatedCountPaginator(Paginator):
             if row and row[0] > self.ESTIMATE_ABOVE:
                 return row[0]
         return super().count
+
+
+class NoSignerNamesInTheLog:
+    """Admin's action log ("Recent actions", an object's History) outlives the rows it
+    names: a withdrawn or deleted signer must not live on there. A signature is logged as
+    "signature #id", in its own log and in a paper batch's, never by its signer's name."""
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        message = super().construct_change_message(request, form, formsets, add)
+        # Django names each inline row by str(row), which for a signature is the signer.
+        names = {}
+        for formset in formsets or ():
+            rows = [*formset.new_objects, *(obj for obj, _fields in formset.changed_objects), *formset.deleted_objects]
+            names.update((str(obj), loggable_repr(obj)) for obj in rows)
+        for entry in message:
+            for detail in entry.values():
+                if isinstance(detail, dict) and "object" in detail:
+                    detail["object"] = names.get(detail["object"], detail["object"])
+        return message
+
+    def log_addition(self, request, obj, message):
+        return self._log(request, [obj], ADDITION, message)[0]
+
+    def log_change(self, request, obj, message):
+        return self._log(request, [obj], CHANGE, message)[0]
+
+    def log_deletions(self, request, queryset):
+        return self._log(request, queryset, DELETION)
+
+    def _log(self, request, objects, action_flag, message=""):
+        content_type = ContentType.objects.get_for_model(self.model)
+        return LogEntry.objects.bulk_create(
+            LogEntry(
+                user_id=request.user.pk,
+                content_type=content_type,
+                object_id=str(obj.pk),
+                object_repr=loggable_repr(obj),
+                action_flag=action_flag,
+                change_message=json.dumps(message) if isinstance(message, list) else message,
+            )
+            for obj in objects
+        )
+
+
+def loggable_repr(obj):
+    if isinstance(obj, Signature):
+        return f"signature #{obj.pk}" if obj.pk else "signature"
+    return str(obj)[:200]
 
 
 @admin.register(Petition)
@@ -247,7 +298,7 @@ class CountryFilter(admin.SimpleListFilter):
 
 
 @admin.register(Signature)
-class SignatureAdmin(admin.ModelAdmin):
+class SignatureAdmin(NoSignerNamesInTheLog, admin.ModelAdmin):
     list_display = ["name", "petition", "country", "organisation", "status", "source", "public", "created_at"]
     list_filter = ["status", "source", CountryFilter, "public", "wants_updates", "possible_duplicate", "petition"]
     list_select_related = ["petition"]
@@ -289,7 +340,19 @@ class SignatureAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Confirm the selected signatures"), permissions=["change"])
     def confirm_selected(self, request, queryset):
-        changed = services.set_status(list(queryset), Signature.Status.CONFIRMED)
+        try:
+            changed = services.set_status(list(queryset), Signature.Status.CONFIRMED)
+        except services.PetitionClosed as closed:
+            self.message_user(
+                request,
+                _(
+                    "Nothing was confirmed: “%(title)s” takes no signatures now, so its waiting signatures can no "
+                    "longer be confirmed."
+                )
+                % {"title": closed.petition.title},
+                messages.ERROR,
+            )
+            return
         self.message_user(
             request,
             ngettext("%(n)d signature confirmed.", "%(n)d signatures confirmed.", changed) % {"n": changed},
@@ -331,7 +394,7 @@ class PaperSignatureInline(admin.TabularInline):
 
 
 @admin.register(PaperBatch)
-class PaperBatchAdmin(admin.ModelAdmin):
+class PaperBatchAdmin(NoSignerNamesInTheLog, admin.ModelAdmin):
     list_display = ["collected_where", "collected_on", "collected_by", "petition", "signature_count"]
     list_filter = ["petition", "collected_on"]
     search_fields = ["collected_where", "collected_by"]

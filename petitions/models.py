@@ -212,7 +212,6 @@ class Signature(models.Model):
         default=False,
         help_text=_("A paper signature whose name or address matches another signature of this petition."),
     )
-    ip_hash = models.CharField(_("network fingerprint"), max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(_("signed"), default=timezone.now)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     mailed_at = models.DateTimeField(_("last emailed"), null=True, blank=True, editable=False)

@@ -330,13 +330,13 @@ class PaperRow:
 
 
 def _reader(text):
+    """Standard CSV (quotes doubled inside quoted text), with whichever separator splits the
+    header into the most columns: spreadsheets set to Russian or Kazakh save with
+    semicolons. Only the separator is guessed: csv.Sniffer guessed the quoting too, and
+    turned `"O""Brien"` into `O"Brien"`."""
     first_line = text.split("\n", 1)[0]
-    try:
-        # Spreadsheets set to Russian or Kazakh save CSV with semicolons.
-        dialect = csv.Sniffer().sniff(first_line, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    return csv.DictReader(io.StringIO(text), dialect=dialect)
+    delimiter = max(",;\t", key=lambda candidate: len(next(csv.reader([first_line], delimiter=candidate), [])))
+    return csv.DictReader(io.StringIO(text), delimiter=delimiter)
 
 
 def parse_paper_csv(petition, text):

@@ -14,13 +14,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F
 from django.utils import timezone
 
-from lib.hashing import ip_fingerprint, keyed_hash
+from lib.hashing import keyed_hash
 
 from . import tasks
-from .models import Signature, SignatureCount
+from .models import Petition, Signature, SignatureCount
 
 # A second confirmation mail to one address goes out at most this often.
-RESEND_AFTER = datetime.timedelta(minutes=5)
 
 # Providers known to ignore dots in the local part, and the names they go by.
 DOTLESS_DOMAINS = {"gmail.com": "gmail.com", "googlemail.com": "gmail.com"}
@@ -112,7 +111,6 @@ class PetitionClosed(Exception):
 class SignResult:
     signature: Signature
     created: bool
-    mailed: bool
 
 
 def _schedule(task, *args):
@@ -126,11 +124,11 @@ def _schedule(task, *args):
         task.enqueue(*args)
 
 
-def sign(petition, data, ip=""):
+def sign(petition, data):
     """Sign `petition` with a SignatureForm's cleaned_data. Signing again with the same
     address changes nothing and reveals nothing: it only mails the address again (a
     fresh confirmation link, or a note that it has already signed), at most once every
-    RESEND_AFTER. Raises PetitionClosed if the petition takes no signatures."""
+    tasks.RESEND_AFTER. Raises PetitionClosed if the petition takes no signatures."""
     if not petition.takes_signatures:
         raise PetitionClosed(petition)
     now = timezone.now()
@@ -150,30 +148,20 @@ def sign(petition, data, ip=""):
             signature = Signature.objects.create(
                 petition=petition,
                 email_hash=email_hash,
-                ip_hash=ip_fingerprint(ip) if ip else "",
                 mailed_at=now,
                 **fields,
             )
             _schedule(tasks.send_confirmation, signature.pk)
-        return SignResult(signature, created=True, mailed=True)
+        return SignResult(signature, created=True)
     except IntegrityError:
         pass  # this address has signed: the unique constraint said so, whoever was first
+    # Whether to mail again (at most every RESEND_AFTER; never a rejected signature) is the
+    # worker's decision, not this request's: here the same work is done either way, one
+    # queued task, so the time this answer takes says nothing about the address's past.
+    signature = Signature.objects.only("pk").get(petition=petition, email_hash=email_hash)
     with transaction.atomic():
-        signature = Signature.objects.select_for_update().get(petition=petition, email_hash=email_hash)
-        if signature.mailed_at and now - signature.mailed_at < RESEND_AFTER:
-            return SignResult(signature, created=False, mailed=False)
-        if signature.status == Signature.Status.REJECTED:
-            return SignResult(signature, created=False, mailed=False)
-        # The address as typed now is where this mail goes: the mailbox's owner is the
-        # only one who learns anything from it.
-        update = {"mailed_at": now}
-        if signature.status == Signature.Status.PENDING:
-            update["email"] = data["email"]
-            _schedule(tasks.send_confirmation, signature.pk)
-        else:
-            _schedule(tasks.send_already_signed, signature.pk, data["email"])
-        Signature.objects.filter(pk=signature.pk).update(**update)
-        return SignResult(signature, created=False, mailed=True)
+        _schedule(tasks.mail_again, signature.pk, data["email"])
+    return SignResult(signature, created=False)
 
 
 def confirm(signature, now=None):
@@ -198,12 +186,19 @@ def confirm(signature, now=None):
 
 
 def set_status(signatures, status, now=None):
-    """Bulk confirm or reject (organisers in the admin). Returns how many changed."""
+    """Bulk confirm or reject (organisers in the admin). Returns how many changed. Raises
+    PetitionClosed, changing nothing, when asked to confirm a waiting signature of a
+    petition that takes no signatures: what its signer's link may not do, neither may this."""
     now = now or timezone.now()
     with transaction.atomic():
         rows = list(
             Signature.objects.select_for_update().filter(pk__in=[s.pk for s in signatures]).exclude(status=status)
         )
+        if status == Signature.Status.CONFIRMED:
+            waiting_on = {s.petition_id for s in rows if s.status == Signature.Status.PENDING}
+            for petition in Petition.objects.filter(pk__in=waiting_on):  # no query when none wait
+                if not petition.takes_signatures:
+                    raise PetitionClosed(petition)
         was_confirmed = [s for s in rows if s.status == Signature.Status.CONFIRMED]
         update = {"status": status}
         if status == Signature.Status.CONFIRMED:

@@ -6,6 +6,7 @@ import logging
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -57,6 +58,35 @@ def send_confirmation(signature_id):
     with translation.override(settings.LANGUAGE_CODE):
         subject = translation.gettext("Please confirm your signature: %(title)s") % {"title": signature.petition.title}
         send("confirm", signature, signature.email, subject)
+
+
+# A signature's address is mailed at most this often, however often someone signs with it.
+RESEND_AFTER = datetime.timedelta(minutes=5)
+
+
+@task()
+def mail_again(signature_id, address):
+    """Someone signed again with an address that has signed: mail it again, a fresh
+    confirmation link or a note that it has signed, unless it was mailed in the last
+    RESEND_AFTER or the signature was rejected. Decided here, not in the request, so the
+    request's work and time are the same whatever the answer."""
+    with transaction.atomic():
+        signature = Signature.objects.select_for_update().filter(pk=signature_id).first()
+        now = timezone.now()
+        if signature is None or signature.status == Signature.Status.REJECTED:
+            return
+        if signature.mailed_at and now - signature.mailed_at < RESEND_AFTER:
+            return
+        update = {"mailed_at": now}
+        # The address as typed now is where this mail goes: the mailbox's owner is the only
+        # one who learns anything from it.
+        if signature.status == Signature.Status.PENDING:
+            update["email"] = address
+        Signature.objects.filter(pk=signature.pk).update(**update)
+    if signature.status == Signature.Status.PENDING:
+        send_confirmation.call(signature_id)
+    else:
+        send_already_signed.call(signature_id, address)
 
 
 @task()

@@ -10,12 +10,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 from django_countries import countries
 
 from appeals.models import Appeal
 from lib.client import client_ip
-from lib.hashing import ip_fingerprint
 from lib.http import post_only_else_redirect
 from lib.preview import draft_context, mark_draft, visible_to
 from lib.ratelimit import over_limit
@@ -84,7 +83,7 @@ def _detail(request, petition, form, status=200):
     return mark_draft(response) if is_draft else response
 
 
-@require_GET
+@require_safe
 def petition_detail(request, slug):
     petition = _get_petition(slug, visible_to(request, Petition.objects.all(), ~Q(status=Petition.Status.DRAFT)))
     return _detail(request, petition, SignatureForm(petition=petition))
@@ -101,8 +100,7 @@ def petition_sign(request, slug):
         # that the petition is closed.
         return _closed(request, petition)
     form = SignatureForm(request.POST, petition=petition)
-    ip = client_ip(request)
-    if over_limit("sign", ip_fingerprint(ip), settings.SIGN_RATE_LIMIT):
+    if over_limit("sign", client_ip(request), settings.SIGN_RATE_LIMIT):
         form.is_valid()  # keeps what was typed, with the errors of any bad field
         form.add_error(
             None,
@@ -116,7 +114,7 @@ def petition_sign(request, slug):
         return _detail(request, petition, form, status=400)
     if not form.is_trap:
         try:
-            services.sign(petition, form.cleaned_data, ip)
+            services.sign(petition, form.cleaned_data)
         except services.PetitionClosed:
             return _closed(request, petition)
     # Whatever happened (a new signature, a second one from the same address, a bot), the
@@ -188,7 +186,7 @@ def withdraw(request, token):
     return render(request, "petitions/withdraw.html", {"signature": signature, "petition": signature.petition})
 
 
-@require_GET
+@require_safe
 def signers(request, slug):
     """Signers who agreed to be listed, newest first, page by page. Pages are marked by
     ids (?before=), not numbers, so page 1,000 costs what page 1 does."""
@@ -215,7 +213,7 @@ def signers(request, slug):
     )
 
 
-@require_GET
+@require_safe
 def count_json(request, slug):
     """The count for other sites to show: open to any origin, cached for a minute."""
     key = f"petition-count:{slug}"
@@ -248,7 +246,7 @@ PDF_CONTENT_SECURITY_POLICY = "frame-ancestors 'self'"
 
 
 @xframe_options_sameorigin
-@require_GET
+@require_safe
 def paper_sheet(request, slug):
     """The A4 sheet to print and collect signatures on. Made once per version of the
     petition and language, then served from the cache: a PDF costs a few hundred

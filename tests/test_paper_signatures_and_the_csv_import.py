@@ -298,6 +298,15 @@ def test_a_file_saved_by_a_russian_spreadsheet_with_semicolons_works(client, org
     assert (signature.name, signature.country.code, signature.public) == ("Вадим Курамшин", "KZ", True)
 
 
+@pytest.mark.parametrize("separator", [",", ";"])
+def test_quoted_text_with_doubled_quotes_is_read_as_standard_csv(make_petition, separator):
+    # Issue 15, 5: guessing the format from the header turned off "" escaping.
+    text = f'name{separator}organisation\n"O""Brien"{separator}"Unite{separator} ""Local"" 42"\n'
+    rows, errors = paper.parse_paper_csv(make_petition(), text)
+    assert errors == [] and [row.errors for row in rows] == [[]]
+    assert (rows[0].cleaned["name"], rows[0].cleaned["organisation"]) == ('O"Brien', f'Unite{separator} "Local" 42')
+
+
 def test_bad_rows_are_listed_with_their_line_and_nothing_is_saved(client, organiser_member, make_petition):
     petition = make_petition()
     batch = make_batch(petition)

@@ -122,3 +122,19 @@ def test_an_editor_sees_petitions_but_not_signatures(client, editor, make_petiti
     assert client.get(reverse("admin:petitions_petition_changelist")).status_code == 200
     assert client.get(CHANGELIST).status_code == 403
     assert client.get(reverse("admin:petitions_paperbatch_changelist")).status_code == 403
+
+
+def test_bulk_confirm_leaves_a_closed_petitions_waiting_signatures_waiting(organiser_client, make_petition):
+    # What the signer's own link may not do once a petition is closed, nor may the admin.
+    open_petition, closed = make_petition(), make_petition(title="Handed over", status="delivered")
+    signatures = make_signatures(open_petition, 2, confirm=False) + make_signatures(closed, 2, confirm=False)
+    ids = [s.pk for s in signatures]
+    response = organiser_client.post(CHANGELIST, {"action": "confirm_selected", ACTION_CHECKBOX_NAME: ids}, follow=True)
+    assert "Nothing was confirmed: “Handed over” takes no signatures now" in response.content.decode()
+    assert open_petition.confirmed_count() == 0 and closed.confirmed_count() == 0
+    assert set(Signature.objects.values_list("status", flat=True)) == {Signature.Status.PENDING}
+
+    # Rejecting them, or confirming the open petition's alone, still works.
+    organiser_client.post(CHANGELIST, {"action": "reject_selected", ACTION_CHECKBOX_NAME: ids[2:]})
+    organiser_client.post(CHANGELIST, {"action": "confirm_selected", ACTION_CHECKBOX_NAME: ids[:2]})
+    assert open_petition.confirmed_count() == 2 and closed.confirmed_count() == 0

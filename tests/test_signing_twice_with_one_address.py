@@ -85,3 +85,28 @@ def test_one_address_may_sign_different_petitions(make_petition, sign_data, sign
     sign(first, sign_data())
     sign(second, sign_data())
     assert Signature.objects.count() == 2 and len(mail.outbox) == 2
+
+
+def test_signing_again_does_the_same_work_whether_or_not_a_mail_goes_out(make_petition, sign_data, sign):
+    # Issue 15, 7: an address mailed in the last minutes answered faster than one that was
+    # not, telling a stranger it had signed. The request's work is now the same.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from petitions import services
+    from petitions.forms import SignatureForm
+
+    petition = make_petition()
+    sign(petition, sign_data(email="recent@example.org"))
+    sign(petition, sign_data(email="earlier@example.org"))
+    Signature.objects.filter(email="earlier@example.org").update(mailed_at=timezone.now() - datetime.timedelta(hours=1))
+
+    def queries_to_sign_again(address):
+        form = SignatureForm(sign_data(email=address), petition=petition)
+        assert form.is_valid()
+        with CaptureQueriesContext(connection) as queries:
+            services.sign(petition, form.cleaned_data)
+        return [query["sql"].split()[0] for query in queries]
+
+    recent, earlier = queries_to_sign_again("recent@example.org"), queries_to_sign_again("earlier@example.org")
+    assert recent == earlier and recent

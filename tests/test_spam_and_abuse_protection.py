@@ -1,11 +1,13 @@
+import datetime
 import time
 
 import pytest
 from django.core import mail, signing
 from django.test import RequestFactory
+from django.utils import timezone
 
 from lib.client import client_ip
-from lib.hashing import ip_fingerprint
+from lib.hashing import keyed_hash
 from petitions.forms import STARTED_SALT
 from petitions.models import Signature
 
@@ -57,12 +59,29 @@ def test_over_the_rate_limit_a_person_gets_a_clear_message_and_keeps_their_input
     assert sign(petition, sign_data(email="other@example.org"), REMOTE_ADDR="192.0.2.9").status_code == 302
 
 
-def test_the_ip_address_is_stored_only_as_a_keyed_hash(make_petition, sign_data, sign):
+def test_no_network_address_is_kept_with_a_signature_even_as_a_fingerprint(make_petition, sign_data, sign, settings):
+    # Issue 15, 4: a fingerprint under a lasting key gives every IPv4 address back to
+    # whoever seizes the server and tries them all.
     petition = make_petition()
-    sign(petition, sign_data(), REMOTE_ADDR="203.0.113.7")
-    signature = Signature.objects.get()
-    assert signature.ip_hash == ip_fingerprint("203.0.113.7")
-    assert "203.0.113.7" not in str(Signature.objects.values().get())
+    assert sign(petition, sign_data(), REMOTE_ADDR="203.0.113.7").status_code == 302
+    stored = str(Signature.objects.values().get())
+    assert "203.0.113.7" not in stored
+    assert keyed_hash("ip", "203.0.113.7") not in stored
+    assert not any("ip" in field.name.split("_") for field in Signature._meta.get_fields())
+
+
+def test_rate_limit_counters_are_keyed_by_a_salt_that_changes_every_hour(db):
+    from django.core.cache import cache
+
+    from lib import ratelimit
+
+    cache.clear()
+    ten, eleven = (timezone.make_aware(datetime.datetime(2026, 11, 29, h)) for h in (10, 11))
+    assert ratelimit.hour_salt(f"{ten:%Y%m%d%H}") != ratelimit.hour_salt(f"{eleven:%Y%m%d%H}")
+    assert not ratelimit.over_limit("test", "203.0.113.7", 1, now=ten)
+    assert ratelimit.over_limit("test", "203.0.113.7", 1, now=ten)
+    assert not ratelimit.over_limit("test", "203.0.113.7", 1, now=eleven)  # a new hour, a new count
+    assert not ratelimit.over_limit("test", "198.51.100.1", 1, now=ten)
 
 
 def test_behind_proxies_the_address_the_outermost_proxy_saw_counts(settings):

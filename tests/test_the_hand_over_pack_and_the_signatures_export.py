@@ -215,7 +215,6 @@ def insert_confirmed_signatures(petition, count):
         "status": "confirmed",
         "source": "online",
         "possible_duplicate": False,
-        "ip_hash": "",
         "created_at": now,
         "confirmed_at": now,
     }

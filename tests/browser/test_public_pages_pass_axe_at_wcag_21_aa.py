@@ -31,7 +31,7 @@ def test_a_page_from_a_signers_email_has_no_accessibility_violations(kind, page_
     from django.urls import reverse
 
     from petitions.models import Signature
-    from petitions.services import make_token
+    from petitions.tokens import make_token
 
     purpose, status, heading = TOKEN_PAGES[kind]
     signature = Signature.objects.filter(petition__slug="kazminerals-workers-demands", status=status).first()
