@@ -7,11 +7,12 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_safe
 from django_countries import countries
 
 from lib.client import client_ip
 from lib.countries import country_choices
+from lib.http import post_only_else_redirect
 from lib.preview import draft_context, mark_draft, visible_to
 from lib.ratelimit import over_limit
 from prisoners.models import Prisoner
@@ -117,7 +118,7 @@ def _letters_from_post(request, appeal):
 
 
 @never_cache
-@require_POST
+@post_only_else_redirect("appeals:detail")
 def appeal_letter(request, slug):
     appeal = _get_appeal(slug)
     if appeal.status != Appeal.Status.ACTIVE:
@@ -140,7 +141,7 @@ def appeal_letter(request, slug):
 
 
 @never_cache
-@require_POST
+@post_only_else_redirect("appeals:detail")
 def letter_download(request, slug, fmt):
     appeal = _get_appeal(slug)
     if appeal.status != Appeal.Status.ACTIVE:
@@ -157,7 +158,7 @@ def letter_download(request, slug, fmt):
     return response
 
 
-@require_POST
+@post_only_else_redirect("appeals:detail")
 def letter_sent(request, slug):
     appeal = _get_appeal(slug)
     if appeal.status != Appeal.Status.ACTIVE:
@@ -185,11 +186,12 @@ def embassy_list(request):
     code = (request.GET.get("country") or "").upper()
     if code and not countries.name(code):
         code = ""
-    embassies = Target.objects.filter(kind=Target.Kind.EMBASSY)
+    embassies = Target.objects.filter(kind__in=[Target.Kind.EMBASSY, Target.Kind.CONSULATE])
     if code:
         embassies = embassies.filter(country=code)
     embassies = list(embassies)
-    embassies.sort(key=lambda e: (str(e.country.name), e.name))
+    # By country in the reader's language; the embassy before consulates.
+    embassies.sort(key=lambda e: (str(e.country.name), e.kind != Target.Kind.EMBASSY, e.name))
     return render(
         request,
         "appeals/embassy_list.html",

@@ -7,6 +7,7 @@ from . import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("act/", views.more_ways_to_act, name="more_ways_to_act"),
     path("prisoners/", include("prisoners.urls")),
     path("appeals/", include("appeals.urls")),
     path("petitions/", include("petitions.urls")),
