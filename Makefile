@@ -26,6 +26,7 @@ migrate: install
 	$(BIN)/python manage.py createcachetable
 
 demo: migrate
+	$(BIN)/python manage.py load_embassies
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py create_local_organiser
 

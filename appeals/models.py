@@ -4,6 +4,9 @@ The letter itself is rendered in letters.py from the organiser's model text; not
 supporter types is ever stored: LetterSent keeps the appeal, channel, country and date.
 """
 
+import datetime
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, Q
@@ -21,6 +24,7 @@ class Target(models.Model):
         HEAD_OF_STATE = "head_of_state", _("Head of state")
         GOVERNMENT = "government", _("Government office")
         EMBASSY = "embassy", _("Embassy")
+        CONSULATE = "consulate", _("Consulate")
         COMPANY = "company", _("Company")
         PROFESSIONAL_BODY = "professional_body", _("Professional body")
         OTHER = "other", _("Other")
@@ -42,7 +46,31 @@ class Target(models.Model):
         _("host country"),
         blank=True,
         db_index=True,
-        help_text=_("For an embassy: the country it serves (an embassy of Kazakhstan in France: France)."),
+        help_text=_(
+            "For an embassy or consulate: the country it serves (an embassy of Kazakhstan in France: France). "
+            "An embassy in Sweden that is also accredited to Denmark is entered twice, once for each country."
+        ),
+    )
+    based_in = CountryField(
+        _("based in"),
+        blank=True,
+        help_text=_(
+            "Only for an embassy serving a country where Kazakhstan has no embassy of its own: the country it "
+            "is in (Sweden, for Denmark). Letters then say so. Empty: it is in the host country."
+        ),
+    )
+    source_url = models.URLField(
+        _("source"),
+        max_length=500,
+        blank=True,
+        help_text=_("The page the address was read from, shown to supporters."),
+    )
+    checked_on = models.DateField(
+        _("address checked on"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("The day someone last read the address at its source. Shown to supporters."),
     )
     notes = models.TextField(_("notes for organisers"), blank=True)
     key = models.CharField(max_length=50, unique=True, null=True, blank=True, editable=False)
@@ -67,6 +95,28 @@ class Target(models.Model):
     @property
     def opening(self):
         return self.salutation or _("Dear Sir or Madam,")
+
+    @property
+    def source_host(self):
+        """What a link to the source reads as: the site's name, not a long address."""
+        host = urlsplit(self.source_url).hostname or ""
+        return host.removeprefix("www.")
+
+    @property
+    def is_accredited_from_abroad(self):
+        return bool(self.based_in) and self.based_in != self.country
+
+    def needs_checking(self, today=None):
+        """Not read at its source in the last 12 months (or never)."""
+        return self.checked_on is None or self.checked_on < stale_before(today)
+
+
+# Addresses not read at their source for this long are flagged to organisers.
+CHECK_EVERY_DAYS = 365
+
+
+def stale_before(today=None):
+    return (today or timezone.localdate()) - datetime.timedelta(days=CHECK_EVERY_DAYS)
 
 
 class AppealQuerySet(models.QuerySet):
@@ -103,8 +153,8 @@ class Appeal(models.Model):
     prisoners = models.ManyToManyField(
         "prisoners.Prisoner", verbose_name=_("prisoners"), blank=True, related_name="appeals"
     )
-    source_note = models.CharField(
-        _("source"), max_length=300, blank=True, help_text=_("Where the appeal comes from, shown on its page.")
+    source_note = models.TextField(
+        _("source"), blank=True, help_text=_("Where the appeal comes from, shown on its page.")
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

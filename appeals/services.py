@@ -1,6 +1,7 @@
 """Operations on appeals that span several models: building a supporter's letters,
 counting a letter sent, importing the embassy directory."""
 
+import copy
 import csv
 import io
 from dataclasses import dataclass, field
@@ -54,7 +55,7 @@ def build_letters(appeal, sender_data, today=None):
     targets = [r.target for r in recipients if r.role == Recipient.Role.TO]
     cc = [r.target.email for r in recipients if r.role == Recipient.Role.CC and r.target.email]
     if appeal.goes_to_embassy and code:
-        embassies = list(Target.objects.filter(kind=Target.Kind.EMBASSY, country=code))
+        embassies = embassies_for(code)
         result.embassy_missing = not embassies
         targets = embassies + targets
     demands = [demand.text for demand in appeal.demands.all()]
@@ -62,6 +63,18 @@ def build_letters(appeal, sender_data, today=None):
         targets = [None]
     result.letters = [render_letter(letter_text, demands, sender, target, cc, today) for target in targets]
     return result
+
+
+def embassies_for(code):
+    """Where a letter to "the Kazakhstan embassy in your country" goes: the embassy serving
+    that country (resident, or accredited from a neighbour), else a consulate there."""
+    serving = list(
+        Target.objects.filter(kind__in=[Target.Kind.EMBASSY, Target.Kind.CONSULATE], country=code).order_by(
+            "kind", "name"
+        )
+    )
+    embassies = [t for t in serving if t.kind == Target.Kind.EMBASSY]
+    return embassies or serving
 
 
 @transaction.atomic
@@ -75,7 +88,21 @@ def record_letter_sent(appeal, channel, country=""):
 # --- embassy directory import -------------------------------------------------------
 
 MAX_ROWS = 2000
-COLUMNS = ["country", "name", "organisation", "postal_address", "email", "fax", "phone", "salutation"]
+COLUMNS = [
+    "country",
+    "name",
+    "kind",
+    "based_in",
+    "organisation",
+    "postal_address",
+    "email",
+    "fax",
+    "phone",
+    "salutation",
+    "source_url",
+    "checked_on",
+]
+DIRECTORY_KINDS = [Target.Kind.EMBASSY, Target.Kind.CONSULATE]
 
 
 class EmbassyRowForm(forms.ModelForm):
@@ -86,9 +113,13 @@ class EmbassyRowForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["country"].required = True
-        self.fields["country"].error_messages["invalid_choice"] = _(
+        unknown_country = _(
             "“%(value)s” is not a country we know: use a two-letter code such as GB, or the English name."
         )
+        self.fields["country"].error_messages["invalid_choice"] = unknown_country
+        self.fields["based_in"].error_messages["invalid_choice"] = unknown_country
+        self.fields["kind"].choices = [(k.value, k.label) for k in DIRECTORY_KINDS]
+        self.fields["checked_on"].input_formats = ["%Y-%m-%d"]
 
 
 @dataclass
@@ -96,11 +127,14 @@ class ImportRow:
     line: int
     data: dict
     errors: list = field(default_factory=list)
-    duplicate: bool = False
+    duplicate: bool = False  # already in the directory, as the file has it
+    changes: list = field(default_factory=list)  # already in the directory: the columns the file changes
+    cleaned: dict = field(default_factory=dict)
 
 
 def parse_embassy_csv(text):
-    """Check every row without saving. Returns (rows, file_errors)."""
+    """Check every row without saving. Returns (rows, file_errors). A row whose country, kind
+    and name are already in the directory updates that entry: it is an updated list."""
     reader = csv.DictReader(io.StringIO(text))
     headers = [h.strip().lower() for h in (reader.fieldnames or [])]
     missing = [c for c in ("country", "name") if c not in headers]
@@ -112,21 +146,34 @@ def parse_embassy_csv(text):
         file_errors.append(_("Unknown columns ignored: %(cols)s.") % {"cols": ", ".join(unknown)})
     reader.fieldnames = headers
     rows = []
-    existing = set(Target.objects.filter(kind=Target.Kind.EMBASSY).values_list("country", "name"))
+    existing = {(t.country.code, t.kind, t.name): t for t in Target.objects.filter(kind__in=DIRECTORY_KINDS)}
     seen = set()
     for number, raw in enumerate(reader, start=2):
-        data = {c: (raw.get(c) or "").strip() for c in COLUMNS}
+        data = {c: (raw.get(c) or "").strip() for c in COLUMNS if c in headers}
         if not any(data.values()):
             continue
         data["country"] = country_code(data["country"])
+        if data.get("based_in"):
+            data["based_in"] = country_code(data["based_in"])
+        data["kind"] = (data.get("kind") or Target.Kind.EMBASSY).lower()
         row = ImportRow(line=number, data=data)
-        form = EmbassyRowForm(data)
+        key = (data["country"], data["kind"], data["name"])
+        current = existing.get(key)
+        # A copy: validating a model form writes the row's values into its instance.
+        form = EmbassyRowForm(data, instance=copy.copy(current) if current else None)
         if not form.is_valid():
             for name, errors in form.errors.items():
                 for error in errors:
                     row.errors.append(f"{name}: {error}")
-        key = (data["country"], data["name"])
-        row.duplicate = key in existing or key in seen
+        else:
+            row.cleaned = {name: form.cleaned_data[name] for name in data}
+            if current is not None:
+                row.changes = [
+                    name for name, value in row.cleaned.items() if _stored(current, name) != _stored_value(value)
+                ]
+                row.duplicate = not row.changes
+        if key in seen:
+            row.errors.append(_("This embassy is on an earlier line of the file too."))
         seen.add(key)
         rows.append(row)
     if len(rows) > MAX_ROWS:
@@ -134,19 +181,37 @@ def parse_embassy_csv(text):
     return rows, file_errors
 
 
+def _stored(target, name):
+    return _stored_value(getattr(target, name))
+
+
+def _stored_value(value):
+    code = getattr(value, "code", None)  # a django-countries Country
+    return code if code is not None else value
+
+
 @transaction.atomic
 def import_embassies(text):
-    """Create the embassies in a checked CSV; rows already in the directory are left
-    alone. Saves nothing when any row has an error. Returns ((created, skipped), rows),
-    or (None, rows) when nothing was saved."""
+    """Add the entries of a checked CSV and update the ones already in the directory with the
+    file's columns. Saves nothing when any row has an error. Returns ((created, updated,
+    unchanged), rows), or (None, rows) when nothing was saved."""
     rows, file_errors = parse_embassy_csv(text)
     if not rows or len(rows) > MAX_ROWS or any(row.errors for row in rows):
         return None, rows
-    created = skipped = 0
+    created = updated = unchanged = 0
     for row in rows:
         if row.duplicate:
-            skipped += 1
+            unchanged += 1
             continue
-        Target.objects.create(kind=Target.Kind.EMBASSY, **row.data)
-        created += 1
-    return (created, skipped), rows
+        target = Target.objects.filter(
+            kind=row.cleaned["kind"], country=row.cleaned["country"], name=row.cleaned["name"]
+        ).first()
+        if target is None:
+            Target.objects.create(**row.cleaned)
+            created += 1
+            continue
+        for name in row.changes:
+            setattr(target, name, row.cleaned[name])
+        target.save()
+        updated += 1
+    return (created, updated, unchanged), rows

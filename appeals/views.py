@@ -11,12 +11,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_sameorigin
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_safe
 from django_countries import countries
 
 from lib import cards, posters
 from lib.client import client_ip
 from lib.countries import country_choices
+from lib.http import post_only_else_redirect
 from lib.preview import draft_context, mark_draft, visible_to
 from lib.ratelimit import over_limit
 from lib.sharing import absolute, preview
@@ -125,7 +126,7 @@ def _letters_from_post(request, appeal):
 
 
 @never_cache
-@require_POST
+@post_only_else_redirect("appeals:detail")
 def appeal_letter(request, slug):
     appeal = _get_appeal(slug)
     if appeal.status != Appeal.Status.ACTIVE:
@@ -148,7 +149,7 @@ def appeal_letter(request, slug):
 
 
 @never_cache
-@require_POST
+@post_only_else_redirect("appeals:detail")
 def letter_download(request, slug, fmt):
     appeal = _get_appeal(slug)
     if appeal.status != Appeal.Status.ACTIVE:
@@ -165,7 +166,7 @@ def letter_download(request, slug, fmt):
     return response
 
 
-@require_POST
+@post_only_else_redirect("appeals:detail")
 def letter_sent(request, slug):
     appeal = _get_appeal(slug)
     if appeal.status != Appeal.Status.ACTIVE:
@@ -193,11 +194,12 @@ def embassy_list(request):
     code = (request.GET.get("country") or "").upper()
     if code and not countries.name(code):
         code = ""
-    embassies = Target.objects.filter(kind=Target.Kind.EMBASSY)
+    embassies = Target.objects.filter(kind__in=[Target.Kind.EMBASSY, Target.Kind.CONSULATE])
     if code:
         embassies = embassies.filter(country=code)
     embassies = list(embassies)
-    embassies.sort(key=lambda e: (str(e.country.name), e.name))
+    # By country in the reader's language; the embassy before consulates.
+    embassies.sort(key=lambda e: (str(e.country.name), e.kind != Target.Kind.EMBASSY, e.name))
     return render(
         request,
         "appeals/embassy_list.html",

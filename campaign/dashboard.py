@@ -5,12 +5,12 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from appeals.models import Appeal
+from appeals.models import Appeal, Target, stale_before
 from lib.charts import daily_counts, line_chart_svg
 from petitions.models import Petition, Signature
 from prisoners.models import CaseEvent, Prisoner
@@ -42,6 +42,7 @@ def panels(today=None):
         "letters_per_appeal": letters_per_appeal(),
         "signatures_waiting": signatures_waiting(),
         "upcoming": upcoming_dates(today),
+        "addresses_to_check": addresses_to_check(today),
     }
 
 
@@ -73,6 +74,19 @@ def signatures_waiting():
     pending = Signature.Status.PENDING
     url = reverse("admin:petitions_signature_changelist") + f"?status__exact={pending}"
     return {"count": Signature.objects.filter(status=pending).count(), "url": url}
+
+
+# Embassy addresses to check --------------------------------------------------------------
+
+
+def addresses_to_check(today, limit=10):
+    """Directory entries not read at their source for 12 months, oldest first: two queries."""
+    stale = Target.objects.filter(kind__in=[Target.Kind.EMBASSY, Target.Kind.CONSULATE]).filter(
+        Q(checked_on__isnull=True) | Q(checked_on__lt=stale_before(today))
+    )
+    url = reverse("admin:appeals_target_changelist") + "?checked=stale"
+    entries = [(target, admin_url(target)) for target in stale.order_by("checked_on", "country", "name")[:limit]]
+    return {"count": stale.count(), "entries": entries, "url": url}
 
 
 # Upcoming dates -------------------------------------------------------------------------
@@ -113,7 +127,7 @@ def case_dates(first_day, last_day):
         Upcoming(event.date, event.get_kind_display(), f"{event.prisoner}: {event.text}", admin_url(event.prisoner))
         for event in events.order_by("date")[:50]
     ]
-    held = Prisoner.objects.filter(status__in=Prisoner.HELD)
+    held = Prisoner.objects.behind_bars()
     found += dates_between(held, "expected_release_on", first_day, last_day, _("Expected release"))
     return found
 

@@ -33,7 +33,7 @@ class SectionSitemap(SiteSitemap):
     changefreq = "weekly"
 
     def items(self):
-        return ["home", "prisoners:list", "appeals:list", "appeals:embassies", "petitions:list"]
+        return ["home", "more_ways_to_act", "prisoners:list", "appeals:list", "appeals:embassies", "petitions:list"]
 
     def location(self, name):
         return reverse(name)

@@ -23,6 +23,7 @@ urlpatterns = [
 # their own language.
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
+    path("act/", views.more_ways_to_act, name="more_ways_to_act"),
     path("prisoners/", include("prisoners.urls")),
     path("appeals/", include("appeals.urls")),
     path("petitions/", include("petitions.urls")),

@@ -46,6 +46,8 @@ def robots_txt(request):
 
 def home(request):
     prisoners = Prisoner.objects.published().urgent_first().select_related("place_of_detention")
+    # Only people the latest report places in detention; a charge, a trial on bail or a
+    # sentence of community service is not "behind bars".
     held = [p for p in prisoners if p.is_held]
     appeals = Appeal.objects.active().with_counts()[:4]
     petitions = Petition.objects.taking_signatures().with_totals().order_by("-created_at")[:4]
@@ -60,6 +62,12 @@ def home(request):
             "petitions": petitions,
         },
     )
+
+
+def more_ways_to_act(request):
+    """The documents' calls to act that are not a letter or a petition (donate, affiliate,
+    demonstrate, send solidarity), quoted with the document each comes from."""
+    return render(request, "campaign/more_ways_to_act.html")
 
 
 @never_cache

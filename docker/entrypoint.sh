@@ -10,6 +10,9 @@ migrate() {
     python manage.py migrate --noinput
     # The default cache (CACHE_URL db://) is a table; with Redis this does nothing.
     python manage.py createcachetable
+    # The embassy directory is real data, not demo content: every deployment gets it. Entries
+    # an organiser has edited or deleted are left as they are.
+    python manage.py load_embassies
 }
 
 case "${1:-web}" in

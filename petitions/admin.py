@@ -116,7 +116,21 @@ class PetitionAdmin(SimpleHistoryAdmin):
     readonly_fields = ["growth", "created_at", "updated_at"]
     date_hierarchy = "deadline"
     fieldsets = [
-        (None, {"fields": ["title", "slug", "status", "deadline", "goal", "summary", "addressed_to", "text"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "slug",
+                    "status",
+                    "deadline",
+                    ("goal", "goal_note"),
+                    "summary",
+                    "addressed_to",
+                    "text",
+                ]
+            },
+        ),
         (_("On the page"), {"fields": ["list_signers", "prisoners", "appeals", "source_note"]}),
         (
             _("Hand-over"),

@@ -2,8 +2,9 @@
 a few hundred demo signatures with plainly invented names so the pages look alive on a
 developer's machine. Only `make run` loads them; the Docker image never loads any demo.
 
-A petition whose slug exists is left alone (with its signatures): running this again
-creates nothing twice and never undoes an organiser's edits.
+Running this again creates nothing twice and never undoes an organiser's edits: a petition
+someone has edited is left alone; one nobody has touched gets the file's wording (its
+signatures stay as they are).
 """
 
 import datetime
@@ -15,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from appeals.models import Appeal
+from lib.history import edited_by_someone
 from prisoners.models import Prisoner
 
 from . import services
@@ -68,18 +70,28 @@ def load(data_path=DATA):
     created = 0
     now = timezone.now()
     for item in data["petitions"]:
-        if Petition.objects.filter(slug=item["slug"]).exists():
+        fields = {
+            "title": item["title"],
+            "status": item["status"],
+            "goal": item.get("goal"),
+            "goal_note": item.get("goal_note", ""),
+            "summary": item.get("summary", ""),
+            "addressed_to": item["addressed_to"],
+            "text": item["text"],
+            "source_note": item.get("source_note", ""),
+        }
+        petition = Petition.objects.filter(slug=item["slug"]).first()
+        if petition is not None:
+            if not edited_by_someone(petition):
+                changed = [name for name, value in fields.items() if getattr(petition, name) != value]
+                for name in changed:
+                    setattr(petition, name, fields[name])
+                if changed:
+                    petition.save()
+                petition.prisoners.set(Prisoner.objects.filter(slug__in=item.get("prisoners", [])))
+                petition.appeals.set(Appeal.objects.filter(slug__in=item.get("appeals", [])))
             continue
-        petition = Petition.objects.create(
-            slug=item["slug"],
-            title=item["title"],
-            status=item["status"],
-            goal=item.get("goal"),
-            summary=item.get("summary", ""),
-            addressed_to=item["addressed_to"],
-            text=item["text"],
-            source_note=item.get("source_note", ""),
-        )
+        petition = Petition.objects.create(slug=item["slug"], **fields)
         petition.prisoners.set(Prisoner.objects.filter(slug__in=item.get("prisoners", [])))
         petition.appeals.set(Appeal.objects.filter(slug__in=item.get("appeals", [])))
         Signature.objects.bulk_create(demo_signatures(petition, item.get("demo_signatures", 0), now))

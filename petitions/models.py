@@ -75,6 +75,15 @@ class Petition(models.Model):
         _("addressed to"), max_length=300, help_text=_("Who the petition is handed to, e.g. “KazMinerals plc, London”.")
     )
     goal = models.PositiveIntegerField(_("goal"), null=True, blank=True, help_text=_("Signatures aimed for."))
+    goal_note = models.CharField(
+        _("where the goal comes from"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Shown beside the goal, e.g. “set by this site”, so that a figure no document gives is not read as "
+            "another organisation's."
+        ),
+    )
     deadline = models.DateField(_("deadline"), null=True, blank=True, help_text=_("The last day to sign."))
     list_signers = models.BooleanField(
         _("signers may be listed publicly"),
@@ -85,8 +94,8 @@ class Petition(models.Model):
         "prisoners.Prisoner", verbose_name=_("prisoners"), blank=True, related_name="petitions"
     )
     appeals = models.ManyToManyField("appeals.Appeal", verbose_name=_("appeals"), blank=True, related_name="petitions")
-    source_note = models.CharField(
-        _("source"), max_length=300, blank=True, help_text=_("Where the petition comes from, shown on its page.")
+    source_note = models.TextField(
+        _("source"), blank=True, help_text=_("Where the petition comes from, shown on its page.")
     )
     # The hand-over: filled in by organisers when the petition is delivered.
     delivered_on = models.DateField(_("delivered on"), null=True, blank=True)

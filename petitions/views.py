@@ -11,12 +11,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_exempt, xframe_options_sameorigin
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 from django_countries import countries
 
 from appeals.models import Appeal
 from lib import cards, posters
 from lib.client import client_ip
+from lib.http import post_only_else_redirect
 from lib.preview import draft_context, mark_draft, visible_to
 from lib.ratelimit import over_limit
 from lib.sharing import absolute, preview
@@ -173,7 +174,7 @@ def petition_detail(request, slug):
 
 
 @never_cache
-@require_POST
+@post_only_else_redirect("petitions:detail")
 def petition_sign(request, slug):
     # The petition alone: its links to cases and appeals are read only if the form has to
     # be shown again, keeping the path of a good signature short.
@@ -438,7 +439,7 @@ def embed(request, slug):
 @csrf_exempt
 @xframe_options_exempt
 @never_cache
-@require_POST
+@post_only_else_redirect("petitions:embed")
 def embed_sign(request, slug):
     petition = get_object_or_404(Petition.objects.public(), slug=slug)
     if not petition.takes_signatures:

@@ -42,9 +42,19 @@ class RiskFlagFilter(admin.SimpleListFilter):
 
 @admin.register(Prisoner)
 class PrisonerAdmin(SimpleHistoryAdmin):
-    list_display = ["thumbnail", "name", "name_original", "status", "place_of_detention", "risk", "is_published"]
+    list_display = [
+        "thumbnail",
+        "name",
+        "name_original",
+        "status",
+        "status_confirmed_on",
+        "held_at_latest_report",
+        "place_of_detention",
+        "risk",
+        "is_published",
+    ]
     list_display_links = ["thumbnail", "name"]
-    list_filter = ["is_published", "status", RiskFlagFilter, "region"]
+    list_filter = ["is_published", "status", "held_at_latest_report", RiskFlagFilter, "region"]
     list_editable = ["is_published"]
     search_fields = ["name", "name_original", "town", "affiliation"]
     prepopulated_fields = {"slug": ["name"]}
@@ -58,7 +68,18 @@ class PrisonerAdmin(SimpleHistoryAdmin):
     fieldsets = [
         (
             None,
-            {"fields": ["name", "name_original", "slug", ("status", "status_confirmed_on"), "is_published", "summary"]},
+            {
+                "fields": [
+                    "name",
+                    "name_original",
+                    "slug",
+                    "status",
+                    ("status_confirmed_on", "status_confirmed_precision"),
+                    "held_at_latest_report",
+                    "is_published",
+                    "summary",
+                ]
+            },
         ),
         (_("Photo"), {"fields": ["photo", "thumbnail", "photo_credit"]}),
         (_("Who they are"), {"fields": ["occupation", "affiliation", "town", "region", "biography"]}),
@@ -137,7 +158,7 @@ class SourceAdmin(SimpleHistoryAdmin):
 
 @admin.register(CaseEvent)
 class CaseEventAdmin(SimpleHistoryAdmin):
-    list_display = ["date", "prisoner", "kind", "text"]
+    list_display = ["date", "precision", "prisoner", "kind", "text"]
     list_filter = ["kind"]
     search_fields = ["prisoner__name", "prisoner__name_original", "text"]
     raw_id_fields = ["prisoner"]

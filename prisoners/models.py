@@ -26,6 +26,24 @@ def format_fuzzy_date(value, precision):
     return date_format(value, "DATE_FORMAT")
 
 
+def machine_date(value, precision):
+    """The date for a <time datetime> attribute, no finer than the sources give it:
+    "2011-08" for a month, "2011" for a year."""
+    if value is None:
+        return ""
+    if precision == Precision.YEAR:
+        return f"{value.year:04d}"
+    if precision == Precision.MONTH:
+        return f"{value.year:04d}-{value.month:02d}"
+    return value.isoformat()
+
+
+FUZZY_DATE_HELP = _(
+    "For a month or a year, any day in it: only the month or year is shown, and the day decides where "
+    "the entry sorts among others of that month or year."
+)
+
+
 class Source(models.Model):
     """A document a fact comes from: an article, an appeal, a court report."""
 
@@ -83,11 +101,16 @@ class PrisonerQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
 
+    def behind_bars(self):
+        """Held at the latest report we have: the home page's "Behind bars now"."""
+        return self.filter(HELD_NOW)
+
     def urgent_first(self):
         return self.annotate(
             urgency=models.Case(
                 models.When(
-                    models.Q(hunger_strike=True) | models.Q(health_denied=True) | models.Q(torture_alleged=True),
+                    HELD_NOW
+                    & (models.Q(hunger_strike=True) | models.Q(health_denied=True) | models.Q(torture_alleged=True)),
                     then=0,
                 ),
                 default=1,
@@ -95,16 +118,27 @@ class PrisonerQuerySet(models.QuerySet):
         ).order_by("urgency", "name")
 
 
-class Prisoner(models.Model):
-    class Status(models.TextChoices):
-        DETAINED = "detained", _("In pre-trial detention")
-        ON_TRIAL = "on_trial", _("On trial")
-        SENTENCED = "sentenced", _("In prison")
-        RELEASED = "released", _("Released")
-        PAROLED = "paroled", _("On parole")
-        DECEASED = "deceased", _("Deceased")
+class Status(models.TextChoices):
+    DETAINED = "detained", _("In pre-trial detention")
+    CHARGED = "charged", _("Charged, awaiting trial")
+    ON_TRIAL = "on_trial", _("On trial")
+    SENTENCED = "sentenced", _("In prison")
+    NON_CUSTODIAL = "non_custodial", _("Sentenced, not to prison")
+    RELEASED = "released", _("Released")
+    PAROLED = "paroled", _("On parole")
+    DECEASED = "deceased", _("Deceased")
+    UNKNOWN = "unknown", _("Not known")
 
-    HELD = (Status.DETAINED, Status.ON_TRIAL, Status.SENTENCED)
+
+# A status that can mean detention; whether the person is held is the latest report's to say
+# (someone on trial may be on bail), hence the second condition.
+HELD_STATUSES = (Status.DETAINED, Status.ON_TRIAL, Status.SENTENCED)
+HELD_NOW = models.Q(status__in=HELD_STATUSES, held_at_latest_report=True)
+
+
+class Prisoner(models.Model):
+    Status = Status
+    HELD = HELD_STATUSES
 
     name = models.CharField(_("name"), max_length=200)
     name_original = models.CharField(
@@ -114,6 +148,14 @@ class Prisoner(models.Model):
     photo = models.ImageField(_("photo"), upload_to="prisoners/", blank=True)
     photo_credit = models.CharField(_("photo credit"), max_length=200, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.SENTENCED)
+    held_at_latest_report = models.BooleanField(
+        _("held at the latest report"),
+        default=True,
+        help_text=_(
+            "Tick only when the latest source places them in detention or prison. Someone charged or on trial "
+            "whose custody the sources do not state is not listed under “Behind bars now”."
+        ),
+    )
     occupation = models.CharField(_("occupation"), max_length=200, blank=True)
     affiliation = models.CharField(
         _("affiliation"), max_length=200, blank=True, help_text=_("Union, party or movement.")
@@ -143,10 +185,16 @@ class Prisoner(models.Model):
     released_precision = models.CharField(_("precision"), max_length=5, choices=Precision, default=Precision.DAY)
 
     status_confirmed_on = models.DateField(
-        _("status last confirmed"),
+        _("status as of"),
         null=True,
         blank=True,
-        help_text=_("When a source last confirmed the status. Old cases say so instead of guessing."),
+        help_text=_(
+            "The date the latest source gives for this status (not the day you read it). The site shows "
+            "“as of …, the latest report we have”."
+        ),
+    )
+    status_confirmed_precision = models.CharField(
+        _("precision"), max_length=5, choices=Precision, default=Precision.DAY
     )
 
     hunger_strike = models.BooleanField(_("on hunger strike"), default=False)
@@ -179,7 +227,15 @@ class Prisoner(models.Model):
 
     @property
     def is_held(self):
-        return self.status in self.HELD
+        """Held at the latest report we have, as far as the sources say."""
+        return self.status in self.HELD and self.held_at_latest_report
+
+    @property
+    def status_as_of_display(self):
+        # A death does not change; every other status can have since.
+        if self.status == self.Status.DECEASED:
+            return ""
+        return format_fuzzy_date(self.status_confirmed_on, self.status_confirmed_precision)
 
     @property
     def is_urgent(self):
@@ -220,7 +276,7 @@ class Prisoner(models.Model):
 
     @property
     def status_confirmed_display(self):
-        return format_fuzzy_date(self.status_confirmed_on, Precision.MONTH)
+        return format_fuzzy_date(self.status_confirmed_on, self.status_confirmed_precision)
 
     def days_held(self, today=None):
         """Days from arrest to release (or to today while still held); None when the
@@ -267,19 +323,29 @@ class CaseEvent(models.Model):
         RELEASE = "release", _("Release")
         PAROLE = "parole", _("Parole")
         STATEMENT = "statement", _("Statement")
+        REPORT = "report", _("Report")
         OTHER = "other", _("Other")
 
     prisoner = models.ForeignKey(Prisoner, verbose_name=_("prisoner"), on_delete=models.CASCADE, related_name="events")
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), help_text=FUZZY_DATE_HELP)
     precision = models.CharField(_("precision"), max_length=5, choices=Precision, default=Precision.DAY)
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.OTHER)
+    kind = models.CharField(
+        _("kind"),
+        max_length=20,
+        choices=Kind,
+        default=Kind.OTHER,
+        help_text=_("“Report” when the date is the day a source reported something, not the day it happened."),
+    )
     text = models.TextField(_("what happened"))
     source = models.ForeignKey(Source, verbose_name=_("source"), on_delete=models.SET_NULL, null=True, blank=True)
     source_url = models.URLField(_("source link"), max_length=500, blank=True)
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["date", "id"]
+        # On one day, an exact date before a month or a year that sorts there ("day" < "month"
+        # < "year"): an arrest on 16 August 2011 comes before the sentence known only as
+        # "August 2011" that followed it. FUZZY_DATE_HELP tells organisers how to place one.
+        ordering = ["date", "precision", "id"]
         verbose_name = _("timeline event")
         verbose_name_plural = _("timeline events")
         indexes = [models.Index(fields=["prisoner", "date"])]
@@ -290,3 +356,7 @@ class CaseEvent(models.Model):
     @property
     def date_display(self):
         return format_fuzzy_date(self.date, self.precision)
+
+    @property
+    def date_machine(self):
+        return machine_date(self.date, self.precision)

@@ -12,14 +12,14 @@ from lib.preview import draft_context, mark_draft, visible_to
 from lib.sharing import preview
 from petitions.models import Petition
 
-from .models import CaseEvent, Prisoner
+from .models import HELD_NOW, CaseEvent, Prisoner
 
 # Filters on the list page: the organiser's status values grouped the way supporters
 # think of them.
 STATUS_FILTERS = {
-    "held": (_("In prison or on trial"), Prisoner.HELD),
-    "released": (_("Released"), (Prisoner.Status.RELEASED, Prisoner.Status.PAROLED)),
-    "deceased": (_("Died"), (Prisoner.Status.DECEASED,)),
+    "held": (_("Held at the latest report"), HELD_NOW),
+    "released": (_("Released"), Q(status__in=(Prisoner.Status.RELEASED, Prisoner.Status.PAROLED))),
+    "deceased": (_("Died"), Q(status=Prisoner.Status.DECEASED)),
 }
 
 
@@ -27,7 +27,7 @@ def prisoner_list(request):
     prisoners = Prisoner.objects.published().urgent_first().select_related("place_of_detention")
     current = request.GET.get("status", "")
     if current in STATUS_FILTERS:
-        prisoners = prisoners.filter(status__in=STATUS_FILTERS[current][1])
+        prisoners = prisoners.filter(STATUS_FILTERS[current][1])
     else:
         current = ""
     filters = [("", _("All"))] + [(key, label) for key, (label, _statuses) in STATUS_FILTERS.items()]

@@ -135,13 +135,17 @@ def test_importing_embassies_shows_a_preview_then_creates_them_on_confirmation(o
     assert embassies["FR"].postal_address == "59 rue Example\nParis"
 
 
-def test_importing_again_leaves_existing_embassies_alone(organiser_client, make_embassy):
-    make_embassy("FR", name="Ambassade du Kazakhstan", email="edited@example.org")
-    from appeals.services import import_embassies
+def test_importing_an_updated_list_updates_the_entries_already_in_the_directory(organiser_client, make_embassy):
+    make_embassy("FR", name="Ambassade du Kazakhstan", email="old@example.org", postal_address="Old")
+    from appeals.services import import_embassies, parse_embassy_csv
 
-    (created, skipped), _rows = import_embassies(CSV_OK)
-    assert (created, skipped) == (1, 1)
-    assert Target.objects.get(country="FR").email == "edited@example.org"
+    rows, _errors = parse_embassy_csv(CSV_OK)
+    assert rows[0].changes == ["postal_address", "email", "fax"]
+    (created, updated, unchanged), _rows = import_embassies(CSV_OK)
+    assert (created, updated, unchanged) == (1, 1, 0)
+    assert Target.objects.get(country="FR").email == "kz.fr@example.org"
+    (created, updated, unchanged), _rows = import_embassies(CSV_OK)
+    assert (created, updated, unchanged) == (0, 0, 2)
 
 
 def test_a_csv_with_bad_rows_shows_each_error_and_imports_nothing(organiser_client):

@@ -35,6 +35,8 @@ def test_an_organiser_adds_a_prisoner_with_a_charge_and_a_timeline_event(organis
         "sentenced_precision": "day",
         "expected_release_precision": "day",
         "released_precision": "month",
+        "status_confirmed_precision": "day",
+        "held_at_latest_report": "on",
         "charges-TOTAL_FORMS": "1",
         "charges-INITIAL_FORMS": "0",
         "charges-0-article": "Article 164",

@@ -17,6 +17,7 @@ def change_form_data(prisoner, **changes):
         "sentenced_precision": "day",
         "expected_release_precision": "day",
         "released_precision": "day",
+        "status_confirmed_precision": "day",
         "charges-TOTAL_FORMS": "0",
         "charges-INITIAL_FORMS": "0",
         "events-TOTAL_FORMS": "0",
@@ -24,6 +25,8 @@ def change_form_data(prisoner, **changes):
     }
     if prisoner.is_published:
         data["is_published"] = "on"
+    if prisoner.held_at_latest_report:
+        data["held_at_latest_report"] = "on"
     data.update(changes)
     return data
 

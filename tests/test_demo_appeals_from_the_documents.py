@@ -57,6 +57,11 @@ def test_the_other_appeals_from_the_documents_are_there():
 BRIDGES = {
     "I protest against these further attempts at torture and demand:",
     "With Socialist Movement Kazakhstan and the trade union “Zhanartu”, I call for:",
+    "I protest against his imprisonment and demand:",
+    "I write to demand:",
+    # The document's own clause, with "I write about" in place of "including".
+    "I write about Maksat Dosmagambetov, who has suffered severe torture and as a result of his beatings, "
+    "now suffers facial bone cancer.",
 }
 
 
@@ -81,15 +86,30 @@ def test_the_documents_give_no_embassy_so_the_directory_starts_empty(client):
     assert "The directory is empty for now" in client.get(reverse("appeals:embassies")).content.decode()
 
 
-def test_loading_twice_creates_nothing_twice_and_keeps_organisers_edits():
+def test_loading_twice_creates_nothing_twice_and_keeps_organisers_edits(organiser):
     call_command("load_demo")
     first = counts()
-    Appeal.objects.filter(slug="hands-off-roza-tuletaeva").update(title="Edited by an organiser")
-    Target.objects.filter(key="kazmunaygaz").update(email="press@example.org")
+    for obj, field, value in [
+        (Appeal.objects.get(slug="hands-off-roza-tuletaeva"), "title", "Edited by an organiser"),
+        (Target.objects.get(key="kazmunaygaz"), "email", "press@example.org"),
+    ]:
+        setattr(obj, field, value)
+        obj._history_user = organiser  # as the admin records it
+        obj.save()
     call_command("load_demo")
     assert counts() == first
     assert Appeal.objects.get(slug="hands-off-roza-tuletaeva").title == "Edited by an organiser"
     assert Target.objects.get(key="kazmunaygaz").email == "press@example.org"
+
+
+def test_an_appeal_nobody_touched_follows_the_file():
+    call_command("load_demo")
+    appeal = Appeal.objects.get(slug="stop-police-violence-against-strikers")
+    government = Target.objects.get(key="kazakhstan-government")
+    appeal.recipients.all().delete()
+    appeal.recipients.create(target=government, role="to")  # as it was before the correction
+    call_command("load_demo")
+    assert [r.target.key for r in appeal.recipients.all()] == ["nazarbayev"]
 
 
 def test_a_supporter_can_write_the_demo_model_letter(client):

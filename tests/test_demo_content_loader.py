@@ -40,16 +40,34 @@ def test_running_the_loader_twice_creates_nothing_twice():
     assert counts() == first
 
 
-def test_the_loader_never_undoes_an_organisers_edits():
+def test_the_loader_never_undoes_an_organisers_edits(organiser):
     call_command("load_demo")
     roza = Prisoner.objects.get(slug="roza-tuletaeva")
     roza.summary = "Edited by an organiser"
+    roza._history_user = organiser  # as the admin records it
     roza.save()
     roza.events.all().delete()
     call_command("load_demo")
     roza.refresh_from_db()
     assert roza.summary == "Edited by an organiser"
     assert not roza.events.exists()
+
+
+def test_the_loader_brings_a_case_nobody_touched_up_to_date_with_the_file():
+    call_command("load_demo")
+    # A database made before a correction: the old, wrong status, saved by no one.
+    sisenbaev = Prisoner.objects.get(slug="kuanysh-sisenbaev")
+    sisenbaev.status = "sentenced"
+    sisenbaev.held_at_latest_report = True
+    sisenbaev.save()
+    sisenbaev.events.all().delete()
+    call_command("load_demo")
+    sisenbaev.refresh_from_db()
+    assert (sisenbaev.status, sisenbaev.held_at_latest_report) == ("non_custodial", False)
+    assert sisenbaev.events.count() == 2
+    history = sisenbaev.history.count()
+    call_command("load_demo")
+    assert sisenbaev.history.count() == history  # nothing changed, nothing saved
 
 
 def test_roza_tuletaevas_case_carries_the_documents_facts():

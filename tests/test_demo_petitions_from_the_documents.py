@@ -35,17 +35,18 @@ def test_demo_signatures_have_invented_names_and_the_counts_match_them():
     call_command("load_demo")
     petition = Petition.objects.get(slug=KAZMINERALS)
     signatures = Signature.objects.filter(petition=petition)
-    assert signatures.count() >= 300
+    assert signatures.count() >= 150  # a few hundred, never mistaken for the document's “more than 300”
     assert all(
         email.endswith("@example.invalid") for email in signatures.exclude(email="").values_list("email", flat=True)
     )
     assert petition.confirmed_count() == signatures.filter(status="confirmed").count()
 
 
-def test_loading_twice_creates_nothing_twice_and_keeps_an_organisers_edits():
+def test_loading_twice_creates_nothing_twice_and_keeps_an_organisers_edits(organiser):
     call_command("load_demo")
     petition = Petition.objects.get(slug=KAZMINERALS)
     petition.title = "Edited by an organiser"
+    petition._history_user = organiser  # as the admin records it
     petition.save()
     before = Signature.objects.count(), Petition.objects.count()
     call_command("load_demo")

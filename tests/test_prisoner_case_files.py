@@ -129,14 +129,17 @@ def test_pages_have_a_language_a_skip_link_and_no_third_party_assets(client, mak
         assert all(link.startswith(f"{settings.SITE_URL}/") for link in re.findall(r'href="(http[^"]*)"', head))
 
 
-def test_prisoner_status_choices_cover_the_design():
+def test_prisoner_status_choices_cover_the_design_and_what_the_documents_report():
     assert {choice for choice, _label in Prisoner.Status.choices} == {
         "detained",
+        "charged",
         "on_trial",
         "sentenced",
+        "non_custodial",
         "released",
         "paroled",
         "deceased",
+        "unknown",
     }
 
 
@@ -147,10 +150,11 @@ def test_an_old_case_says_when_its_status_was_last_confirmed_instead_of_counting
         arrested_on=datetime.date(2011, 12, 1),
         arrested_precision="month",
         status_confirmed_on=datetime.date(2014, 12, 8),
+        status_confirmed_precision="month",
     )
     html = client.get(stale.get_absolute_url()).content.decode()
     assert "Held since December 2011" in html
-    assert "last reported December 2014" in html
+    assert "as of December 2014 (the latest report we have)" in html
     assert "years)" not in html
     fresh = make_prisoner(status="sentenced", arrested_on=datetime.date(2011, 12, 1))
     assert "more than" in client.get(fresh.get_absolute_url()).content.decode()

@@ -181,10 +181,11 @@ def test_a_link_to_a_signature_that_is_gone_says_so(client, make_petition):
     assert response.status_code == 404 and "no longer exists" in response.content.decode()
 
 
-def test_the_page_goes_only_to_get_and_the_form_only_to_post(client, make_petition):
+def test_the_page_takes_no_post_and_the_forms_address_opened_by_get_leads_to_the_page(client, make_petition):
     petition = make_petition()
     assert client.post(petition.get_absolute_url()).status_code == 405
-    assert client.get(reverse("petitions:sign", args=[petition.slug])).status_code == 405
+    response = client.get(reverse("petitions:sign", args=[petition.slug]))
+    assert response.status_code == 302 and response["Location"] == petition.get_absolute_url()
 
 
 @pytest.mark.parametrize("how", ["closed", "deadline passed", "delivered"])

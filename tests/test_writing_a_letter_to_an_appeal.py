@@ -147,8 +147,10 @@ def test_the_supporter_gets_the_letter_in_the_language_they_choose(client, make_
     assert "We, Роза" not in page
 
 
-def test_a_get_to_the_letter_address_is_not_allowed(client, make_appeal):
-    assert client.get(reverse("appeals:letter", args=[make_appeal().slug])).status_code == 405
+def test_a_get_to_the_letter_address_leads_to_the_appeal(client, make_appeal):
+    appeal = make_appeal()
+    response = client.get(reverse("appeals:letter", args=[appeal.slug]))
+    assert response.status_code == 302 and response["Location"] == appeal.get_absolute_url()
 
 
 def test_draft_appeals_are_not_public(client, make_appeal):

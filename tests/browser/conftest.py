@@ -176,5 +176,7 @@ def supporter_page(request):
 
 @pytest.fixture
 def demo_content(transactional_db):
-    """The demo content, committed so that the live server's thread sees it."""
+    """The demo content and the embassy directory, as `make run` has them, committed so that
+    the live server's thread sees them."""
+    call_command("load_embassies", stdout=io.StringIO())
     call_command("load_demo", stdout=io.StringIO())

@@ -33,6 +33,8 @@ PUBLIC_PAGES = [
     PublicPage("closed appeal", "/appeals/hands-off-roza-tuletaeva/"),
     PublicPage("embassy directory", "/appeals/embassies/"),
     PublicPage("embassy directory for one country", "/appeals/embassies/?country=GB"),
+    PublicPage("embassy directory for a country served from abroad", "/appeals/embassies/?country=IE"),
+    PublicPage("more ways to act", "/act/"),
     # An appeal's letter and printable letter answer a POST only: journey 1 reaches them.
     PublicPage("petition list", "/petitions/"),
     PublicPage("petition", "/petitions/kazminerals-workers-demands/"),

@@ -1,0 +1,81 @@
+"""The embassy directory as shipped: real addresses, each read at a source we can link to,
+loaded from data/embassies.json (see the README for how it was made and how to update it).
+
+Loading is keyed and careful with people's work: an entry is created once; an entry nobody
+has edited follows the data file when it changes; an entry an organiser edited, or deleted,
+or entered by hand under the same name, is left as they left it.
+"""
+
+import datetime
+import json
+import re
+from pathlib import Path
+
+from django.db import transaction
+
+from lib.history import edited_by_someone
+
+from .models import Target
+
+DATA = Path(__file__).resolve().parent / "data" / "embassies.json"
+FIELDS = [
+    "kind",
+    "country",
+    "based_in",
+    "name",
+    "organisation",
+    "postal_address",
+    "email",
+    "phone",
+    "fax",
+    "salutation",
+    "source_url",
+]
+# A source is a page anyone can open; a search-index number is not.
+SOURCE = re.compile(r"https?://\S+$")
+
+
+def entries(data_path=DATA):
+    """The data file's entries, each with a source someone can open and the day it was read."""
+    items = json.loads(Path(data_path).read_text(encoding="utf-8"))
+    return [item for item in items if SOURCE.match(item.get("source_url", "")) and item.get("read_on")]
+
+
+def _fields(item):
+    fields = {name: item.get(name, "") for name in FIELDS}
+    fields["checked_on"] = datetime.date.fromisoformat(item["read_on"])
+    notes = [item.get("notes", "")]
+    if item.get("source_date"):
+        notes.insert(0, f"The source is dated {item['source_date']}.")
+    fields["notes"] = "\n".join(n for n in notes if n)
+    return fields
+
+
+@transaction.atomic
+def load(data_path=DATA):
+    """Returns (created, updated, left alone)."""
+    created = updated = left = 0
+    for item in entries(data_path):
+        fields = _fields(item)
+        target = Target.objects.filter(key=item["key"]).first()
+        if target is None:
+            deleted = Target.history.filter(key=item["key"], history_type="-").exists()
+            by_hand = Target.objects.filter(
+                kind=fields["kind"], country=fields["country"], name=fields["name"]
+            ).exists()
+            if deleted or by_hand:
+                left += 1
+                continue
+            Target.objects.create(key=item["key"], **fields)
+            created += 1
+            continue
+        if edited_by_someone(target):
+            left += 1
+            continue
+        changed = [name for name, value in fields.items() if getattr(target, name) != value]
+        if changed:
+            for name in changed:
+                setattr(target, name, fields[name])
+            target.save()
+            updated += 1
+    return created, updated, left
