@@ -50,6 +50,7 @@ ENV = {
     "DJANGO_SETTINGS_MODULE": "campaign.settings",
     "DEBUG": "0",
     "SECRET_KEY": secrets.token_urlsafe(50),
+    "SIGNATURE_HASH_KEY": secrets.token_urlsafe(50),
     "ALLOWED_HOSTS": HOST,
     "DATABASE_URL": f"{PG}/{DB_NAME}",
     "CONN_MAX_AGE": "600",
