@@ -144,7 +144,7 @@ class EmailWorker:
         self.process, self.log = None, log
 
     def start(self):
-        env = {**os.environ, **ENV}
+        env = {**os.environ, **ENV, **ps.IN_PROCESS}  # as manage.py runs it in production
         self.process = subprocess.Popen(  # noqa: S603
             [sys.executable, "manage.py", "email_worker", "--worker-id", "bench-worker", "--interval", "0.2"]
             + ["--no-startup-delay", "--no-reload"],
@@ -461,6 +461,7 @@ def main():
     parser.add_argument("--keep-db", action="store_true")
     args = parser.parse_args()
     os.environ.update(ENV)
+    os.environ.update(ps.IN_PROCESS)
     ps.ENV.update(ENV)  # the gunicorn that petition_signing.Server starts gets this environment
     ps.HOST = HOST
     started = time.monotonic()
