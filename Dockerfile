@@ -21,14 +21,16 @@ RUN groupadd --gid 1000 campaign \
     && useradd --uid 1000 --gid campaign --home-dir /app --no-create-home --shell /usr/sbin/nologin campaign
 WORKDIR /app
 COPY --from=build /venv /venv
-# The code stays owned by root: the app's user can read it, not change it.
+# The code stays owned by root: the app's user can read it, not change it. Except the
+# catalogues in locale/, which translators edit from the admin (README, "Languages").
 COPY . .
 # Static files are collected into the image with hashed names. Settings refuse to load
 # with DEBUG off and no SECRET_KEY, so this one command gets a throwaway key of its own;
 # it never reaches the image's environment.
 RUN SECRET_KEY=collectstatic-only-not-a-secret SIGNATURE_HASH_KEY=collectstatic-only-not-a-secret ALLOWED_HOSTS=localhost python manage.py collectstatic --noinput \
     && mkdir -p /app/media \
-    && chown campaign:campaign /app/media
+    && chown campaign:campaign /app/media \
+    && chown -R campaign:campaign /app/locale
 USER campaign
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 CMD ["python", "/app/docker/healthcheck.py"]

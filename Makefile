@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export DJANGO_SETTINGS_MODULE := campaign.settings
 
-.PHONY: run test test-browser install install-dev migrate demo lint messages clean vendor-axe
+.PHONY: run test test-browser install install-dev migrate demo lint messages translations clean vendor-axe
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,8 +45,16 @@ lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# New and changed strings into locale/{ru,kk}/LC_MESSAGES/django.po (needs GNU gettext:
+# apt-get install gettext), then the .mo files, which are committed. See README, "Languages".
 messages: install
-	$(BIN)/python manage.py makemessages -l ru -l kk --ignore=.venv --ignore=staticfiles
+	$(BIN)/python manage.py makemessages -l ru -l kk --ignore=.venv --ignore=staticfiles --ignore=tests --no-obsolete
+	$(BIN)/python manage.py compile_translations
+
+# Only the .mo files, from the .po files (after editing a translation by hand or taking a
+# catalogue downloaded from the admin's translation pages): Python only, no gettext.
+translations: install
+	$(BIN)/python manage.py compile_translations
 
 # axe-core for the accessibility tests, from the npm registry (test-only, vendored).
 AXE_CORE_VERSION := 4.14.1

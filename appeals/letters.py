@@ -142,7 +142,7 @@ def render_letter(letter_text, demands, sender, target=None, cc=(), today=None):
             "salutation": str(target.opening if target else _("Dear Sir or Madam,")),
             "recipient_name": target.display_name if target else "",
             "demands": numbered(demands),
-            "date": date_format(today, "j E Y"),  # E: the month as it stands in a date (ru: ноября)
+            "date": date_format(today, "DATE_FORMAT"),  # as the letter's language writes a date (campaign/formats)
         }
     subject = one_line(fill(letter_text.subject, values))
     body = fill(letter_text.body, values).strip("\n")

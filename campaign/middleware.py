@@ -1,6 +1,12 @@
 import logging
+from pathlib import Path
 
 from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
+from django.urls import get_script_prefix, is_valid_path
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.utils.translation.reloader import translation_file_changed
 
 from . import views
 
@@ -71,3 +77,109 @@ class DatabaseUnavailableMiddleware:
             return None
         logger.warning("database unavailable: %s %s: %s", request.method, request.path, str(exception).strip()[:200])
         return views.database_unavailable()
+
+
+class LanguageMiddleware(LocaleMiddleware):
+    """Django's LocaleMiddleware for addresses like /ru/prisoners/ and /kk/prisoners/, with
+    English at the root (/prisoners/), plus two things it does not do there:
+
+    - A first visit to an English address from a browser that asks for Russian or Kazakh
+      (Accept-Language) is sent to the same page in that language. Only page loads are:
+      a script fetching count.json from another site gets its answer, not a redirect.
+    - /en/<page> means "English, please": it sets the language cookie (for the browser
+      session only) and redirects to /<page>, so that English addresses stop sending this
+      visitor to their browser's language. Nothing else sets a cookie: Russian and Kazakh
+      pages carry their language in their address. English addresses therefore vary on
+      Accept-Language and Cookie; Russian and Kazakh ones vary on neither, and cache.
+    """
+
+    def __init__(self, get_response):
+        super().__init__(get_response)
+        self.catalogues = CatalogueWatcher()
+
+    def process_request(self, request):
+        self.catalogues.reload_if_changed()
+        path = request.path_info
+        if request.method in {"GET", "HEAD"} and (path == "/en" or path.startswith("/en/")):
+            # One leading slash: /en//example.org/ must not send anyone to example.org.
+            return self.english_please(request, "/" + path.removeprefix("/en").lstrip("/"))
+        super().process_request(request)
+        if translation.get_language_from_path(path) or not self.is_page_load(request):
+            return None
+        wanted = translation.get_language_from_request(request, check_path=False)
+        if wanted == settings.LANGUAGE_CODE:
+            return None
+        urlconf = getattr(request, "urlconf", settings.ROOT_URLCONF)
+        with translation.override(wanted):  # i18n_patterns match the active language's prefix only
+            exists = is_valid_path(f"/{wanted}{path}", urlconf)
+        if not exists:
+            return None  # /healthz, /media/…: one address for every language
+        redirect = self.response_redirect_class(f"{script_prefix()}/{wanted}{path}{query(request)}")
+        patch_vary_headers(redirect, ("Accept-Language", "Cookie"))
+        return redirect
+
+    def process_response(self, request, response):
+        response = super().process_response(request, response)
+        if not translation.get_language_from_path(request.path_info):
+            patch_vary_headers(response, ("Cookie",))
+        return response
+
+    @staticmethod
+    def is_page_load(request):
+        if request.method not in {"GET", "HEAD"}:
+            return False
+        accept = request.headers.get("Accept", "")
+        return not accept or "text/html" in accept
+
+    def english_please(self, request, path):
+        redirect = self.response_redirect_class(f"{script_prefix()}{path}{query(request)}")
+        # Only when the browser would otherwise be sent elsewhere: most English readers
+        # never get the cookie at all.
+        request.COOKIES.pop(settings.LANGUAGE_COOKIE_NAME, None)
+        if translation.get_language_from_request(request, check_path=False) != settings.LANGUAGE_CODE:
+            redirect.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                settings.LANGUAGE_CODE,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                path=settings.LANGUAGE_COOKIE_PATH,
+                domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            )
+        patch_vary_headers(redirect, ("Accept-Language", "Cookie"))
+        return redirect
+
+
+class CatalogueWatcher:
+    """Translators edit the catalogues in the running site (django-rosetta, which rewrites
+    the .mo files); each worker process caches them. A stat of each .mo file per request
+    tells a worker to read them again, so an edit shows in every worker at once."""
+
+    def __init__(self):
+        self.files = [path for folder in settings.LOCALE_PATHS for path in Path(folder).glob("*/LC_MESSAGES/*.mo")]
+        self.seen = self.stamp()
+
+    def stamp(self):
+        stamps = []
+        for path in self.files:
+            try:
+                stamps.append(path.stat().st_mtime_ns)
+            except OSError:
+                stamps.append(None)
+        return stamps
+
+    def reload_if_changed(self):
+        now = self.stamp()
+        if now != self.seen:
+            self.seen = now
+            translation_file_changed(sender=None, file_path=Path("changed.mo"))
+
+
+def script_prefix():
+    return get_script_prefix().rstrip("/")
+
+
+def query(request):
+    string = request.META.get("QUERY_STRING", "")
+    return f"?{string}" if string else ""

@@ -89,7 +89,16 @@ EDITOR = Role(
     description=_("Case files, appeals and petitions' texts; no signers' personal data, exports or hand-over packs."),
     apps=CAMPAIGN_APPS,
 )
-ROLES = (ORGANISER, EDITOR)
+# Translates the site's strings in the browser (campaign/translators.py), nothing else: a
+# volunteer translator sees no case file, appeal, petition or signer through this role.
+TRANSLATE_PERMISSION = "campaign.translate_site"
+TRANSLATOR = Role(
+    name="Translator",
+    description=_("The site's own words in Russian and Kazakh, translated in the browser; nothing else."),
+    apps=(),
+    limited_apps={"campaign": ("translate",)},
+)
+ROLES = (ORGANISER, EDITOR, TRANSLATOR)
 
 
 def sync_role_permissions(app_config=None, using="default", **kwargs):

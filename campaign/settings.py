@@ -135,6 +135,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "simple_history",
+    "rosetta",
     "django_tasks",
     "django_tasks_db",
     "campaign",
@@ -152,7 +153,9 @@ MIDDLEWARE = [
     "campaign.middleware.DatabaseUnavailableMiddleware",  # the database down or too slow: 503, not 500
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Django's LocaleMiddleware, plus: a first visit to an English address follows the
+    # browser's Accept-Language, and /en/… remembers a choice of English (see its docstring).
+    "campaign.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -175,9 +178,12 @@ TEMPLATES = [
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
+                "campaign.languages.languages",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # Shared template tags that belong to no app (lib imports no app of ours).
+            "libraries": {"content_language": "lib.content_language"},
         },
     },
 ]
@@ -222,7 +228,24 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ru", _("Russian")), ("kk", _("Kazakh"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The site's catalogues first (makemessages writes there), then Kazakh country names,
+# which django-countries lacks (from Debian's iso-codes; README, "Languages").
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "countries"]
+FORMAT_MODULE_PATH = ["campaign.formats"]
+# Set only by choosing English at /en/…, the one choice an address cannot carry (English
+# lives at the root, whose pages follow Accept-Language). No Max-Age: it goes when the
+# browser closes, and a watched supporter's device keeps no lasting trace of it.
+LANGUAGE_COOKIE_AGE = None
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+
+# Translating the site's strings in the browser (campaign/translators.py, README "Languages").
+ROSETTA_ACCESS_CONTROL_FUNCTION = "campaign.translators.can_translate"
+ROSETTA_LANGUAGES = [("ru", "Russian"), ("kk", "Kazakh")]
+ROSETTA_MESSAGES_SOURCE_LANGUAGE_CODE = "en"
+ROSETTA_SHOW_AT_ADMIN_PANEL = False  # the admin's index is the dashboard: linked from there
+ROSETTA_ENABLE_TRANSLATION_SUGGESTIONS = False  # would send the site's strings to a third party
+ROSETTA_EXCLUDED_APPLICATIONS = ["rosetta"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -339,6 +362,7 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not 
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 # Supporters' browsers never tell another site which case file or petition they came from.
 SECURE_REFERRER_POLICY = "same-origin"

@@ -103,7 +103,7 @@ def line_chart_svg(series, *, title, width=720, height=260):
                 x(day),
                 height - 8,
                 anchor,
-                date_format(day, "j M"),
+                date_format(day, "MONTH_DAY_FORMAT"),
             )
         )
     for index, (label, points) in enumerate(series):

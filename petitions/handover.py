@@ -149,9 +149,9 @@ def pack_pdf(petition, today=None):
     addressee = _("To: %(addressee)s") % {"addressee": petition.addressed_to}
     pdf.write(document, addressee, size=11, bold=True, space_after=1)
     if petition.delivered_on:
-        when = _("Handed over on %(date)s.") % {"date": date_format(petition.delivered_on, "j F Y")}
+        when = _("Handed over on %(date)s.") % {"date": date_format(petition.delivered_on, "DATE_FORMAT")}
     else:
-        when = _("Signatures as of %(date)s.") % {"date": date_format(today, "j F Y")}
+        when = _("Signatures as of %(date)s.") % {"date": date_format(today, "DATE_FORMAT")}
     pdf.write(document, when, size=9, space_after=5)
     pdf.write(document, petition.text.replace("\r\n", "\n"), size=11, space_after=4)
 

@@ -10,6 +10,7 @@ signature must be gone, not kept in a history table.
 
 import secrets
 
+from django.conf import settings
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
@@ -188,6 +189,9 @@ class Signature(models.Model):
     comment = models.TextField(_("comment"), max_length=1000, blank=True)
     public = models.BooleanField(_("listed publicly"), default=False)
     wants_updates = models.BooleanField(_("wants updates"), default=False)
+    # The language of the page the signer signed on: their emails, and the pages their
+    # links open, are in it. Blank (paper signatures): the site's first language.
+    language = models.CharField(_("language"), max_length=7, choices=settings.LANGUAGES, blank=True, db_default="")
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PENDING)
     source = models.CharField(_("source"), max_length=10, choices=Source, default=Source.ONLINE)
     paper_batch = models.ForeignKey(

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from lib.hashing import keyed_hash
 
@@ -141,6 +141,8 @@ def sign(petition, data):
         "comment": data.get("comment") or "",
         "public": bool(data.get("public")) and petition.list_signers,
         "wants_updates": bool(data.get("wants_updates")),
+        # The page's language: the emails follow it (tasks.in_language_of).
+        "language": translation.get_language() or "",
     }
     email_hash = email_fingerprint(data["email"])
     try:
@@ -160,7 +162,7 @@ def sign(petition, data):
     # queued task, so the time this answer takes says nothing about the address's past.
     signature = Signature.objects.only("pk").get(petition=petition, email_hash=email_hash)
     with transaction.atomic():
-        _schedule(tasks.mail_again, signature.pk, data["email"])
+        _schedule(tasks.mail_again, signature.pk, data["email"], fields["language"])
     return SignResult(signature, created=False)
 
 

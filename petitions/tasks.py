@@ -50,12 +50,18 @@ def _signature(signature_id):
     return signature
 
 
+def in_language_of(signature, language=None):
+    """The signer's language, for the words of a message and the addresses of its links
+    (/ru/petitions/confirm/…): the page a link opens speaks as the email did."""
+    return translation.override(language or signature.language or settings.LANGUAGE_CODE)
+
+
 @task()
 def send_confirmation(signature_id):
     signature = _signature(signature_id)
     if signature is None or signature.status != Signature.Status.PENDING or not signature.email:
         return
-    with translation.override(settings.LANGUAGE_CODE):
+    with in_language_of(signature):
         subject = translation.gettext("Please confirm your signature: %(title)s") % {"title": signature.petition.title}
         send("confirm", signature, signature.email, subject)
 
@@ -65,11 +71,12 @@ RESEND_AFTER = datetime.timedelta(minutes=5)
 
 
 @task()
-def mail_again(signature_id, address):
+def mail_again(signature_id, address, language=""):
     """Someone signed again with an address that has signed: mail it again, a fresh
     confirmation link or a note that it has signed, unless it was mailed in the last
     RESEND_AFTER or the signature was rejected. Decided here, not in the request, so the
-    request's work and time are the same whatever the answer."""
+    request's work and time are the same whatever the answer. In the language of the page
+    they signed on this time."""
     with transaction.atomic():
         signature = Signature.objects.select_for_update().filter(pk=signature_id).first()
         now = timezone.now()
@@ -82,21 +89,24 @@ def mail_again(signature_id, address):
         # one who learns anything from it.
         if signature.status == Signature.Status.PENDING:
             update["email"] = address
+            if language:
+                update["language"] = language
         Signature.objects.filter(pk=signature.pk).update(**update)
     if signature.status == Signature.Status.PENDING:
         send_confirmation.call(signature_id)
     else:
-        send_already_signed.call(signature_id, address)
+        send_already_signed.call(signature_id, address, language)
 
 
 @task()
-def send_already_signed(signature_id, address):
+def send_already_signed(signature_id, address, language=""):
     """To whoever signs again with an address that has signed: the page they saw said
-    nothing, so only the mailbox's owner learns that it had signed."""
+    nothing, so only the mailbox's owner learns that it had signed. In the language they
+    signed in this time."""
     signature = _signature(signature_id)
     if signature is None:
         return
-    with translation.override(settings.LANGUAGE_CODE):
+    with in_language_of(signature, language):
         subject = translation.gettext("You have already signed: %(title)s") % {"title": signature.petition.title}
         send("already_signed", signature, address, subject)
 
@@ -138,9 +148,9 @@ def send_delivery_news(signature_id):
     petition = signature.petition
     if signature.status != Signature.Status.CONFIRMED or petition.status != Petition.Status.DELIVERED:
         return
-    unsubscribe_url = absolute(reverse("petitions:stop_updates", args=[make_token(signature, "stop_updates")]))
-    context = {"signature": signature, "petition": petition, **links(signature), "unsubscribe_url": unsubscribe_url}
-    with translation.override(settings.LANGUAGE_CODE):
+    with in_language_of(signature):
+        unsubscribe_url = absolute(reverse("petitions:stop_updates", args=[make_token(signature, "stop_updates")]))
+        context = {"signature": signature, "petition": petition, **links(signature), "unsubscribe_url": unsubscribe_url}
         subject = translation.gettext("Delivered: %(title)s") % {"title": petition.title}
         message = EmailMultiAlternatives(
             subject=subject,

@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 
@@ -21,8 +22,8 @@ def format_fuzzy_date(value, precision):
     if precision == Precision.YEAR:
         return str(value.year)
     if precision == Precision.MONTH:
-        return date_format(value, "F Y")
-    return date_format(value, "j F Y")
+        return date_format(value, "YEAR_MONTH_FORMAT")
+    return date_format(value, "DATE_FORMAT")
 
 
 class Source(models.Model):
@@ -258,7 +259,7 @@ class CaseEvent(models.Model):
         CHARGE = "charge", _("Charge")
         TRIAL = "trial", _("Trial")
         SENTENCE = "sentence", _("Sentence")
-        APPEAL = "appeal", _("Appeal")
+        APPEAL = "appeal", pgettext_lazy("court", "Appeal")  # to a higher court, not a campaign's appeal
         TRANSFER = "transfer", _("Transfer")
         HUNGER_STRIKE = "hunger_strike", _("Hunger strike")
         HEALTH = "health", _("Health")

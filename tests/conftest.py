@@ -189,3 +189,15 @@ def sign(client, django_capture_on_commit_callbacks):
             return client.post(reverse("petitions:sign", args=[petition.slug]), data, **extra)
 
     return post
+
+
+@pytest.fixture(autouse=True)
+def _each_test_starts_in_english():
+    # A request to /ru/… leaves Russian active in the thread that served it (Django's
+    # LocaleMiddleware activates a language per request and never deactivates it): the
+    # test client serves in the test's own thread, so each test starts in English again.
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")

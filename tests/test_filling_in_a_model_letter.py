@@ -111,4 +111,8 @@ def test_a_subject_is_one_line_whatever_is_typed():
 
 def test_the_date_is_written_in_the_letters_language():
     text = LetterText(language="ru", subject="Протест", body="{date}")
-    assert render_letter(text, [], Sender("Роза"), None, today=TODAY).body == "22 ноября 2026"
+    assert render_letter(text, [], Sender("Роза"), None, today=TODAY).body == "22 ноября 2026 г."
+    text = LetterText(language="kk", subject="Наразылық", body="{date}")
+    assert render_letter(text, [], Sender("Роза"), None, today=TODAY).body == "2026 ж. 22 қараша"
+    text = LetterText(language="en", subject="Protest", body="{date}")
+    assert render_letter(text, [], Sender("Rosa"), None, today=TODAY).body == "22 November 2026"

@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -114,14 +115,18 @@ def test_the_home_page_leads_to_the_cases(client, make_prisoner):
     assert reverse("prisoners:list") in html
 
 
-def test_pages_have_a_language_a_skip_link_and_no_third_party_assets(client, make_prisoner):
+def test_pages_have_a_language_a_skip_link_and_no_third_party_assets(client, make_prisoner, settings):
     prisoner = make_prisoner()
     for url in [reverse("home"), reverse("prisoners:list"), prisoner.get_absolute_url()]:
         html = client.get(url).content.decode()
         assert '<html lang="en"' in html
         assert 'href="#main"' in html
         assert "cdn" not in html.lower()
-        assert 'src="http' not in html and 'href="http' not in html.split("<main")[0]
+        # Absolute links before the content are only this site's own pages in other
+        # languages (hreflang alternates).
+        head = html.split("<main")[0]
+        assert 'src="http' not in html
+        assert all(link.startswith(f"{settings.SITE_URL}/") for link in re.findall(r'href="(http[^"]*)"', head))
 
 
 def test_prisoner_status_choices_cover_the_design():

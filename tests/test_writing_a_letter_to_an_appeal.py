@@ -220,7 +220,10 @@ def test_the_letter_page_has_no_inline_script_or_style_for_the_content_security_
 
 def test_the_country_list_follows_the_page_language(client, make_appeal):
     appeal = make_appeal()
-    english = client.get(appeal.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    russian = client.get(appeal.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    path = appeal.get_absolute_url()  # English: at the root
+    english = client.get(path).content.decode()
+    russian = client.get(f"/ru{path}").content.decode()
+    kazakh = client.get(f"/kk{path}").content.decode()
     assert '<option value="GB">United Kingdom</option>' in english
     assert '<option value="GB">Великобритания</option>' in russian
+    assert '<option value="GB">Ұлыбритания</option>' in kazakh

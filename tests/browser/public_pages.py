@@ -5,7 +5,7 @@ When a feature adds a kind of public page (an appeal, its letter, a petition, th
 "check your email" page...), add a line here with a path the demo content provides.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -42,4 +42,16 @@ PUBLIC_PAGES = [
     # check them make one (test_public_pages_pass_axe..., journey 2).
 ]
 
-LIGHT_PAGES = [page for page in PUBLIC_PAGES if page.light]
+# English at the root, Russian under /ru/, Kazakh under /kk/ (README, "Languages").
+LANGUAGES = ["en", "ru", "kk"]
+
+
+def in_language(page, language):
+    if language == "en":
+        return page
+    return replace(page, kind=f"{page.kind} ({language})", path=f"/{language}{page.path}")
+
+
+# Every page in every language: each is checked with axe and weighed in each.
+PUBLIC_PAGES_IN_EVERY_LANGUAGE = [in_language(page, language) for language in LANGUAGES for page in PUBLIC_PAGES]
+LIGHT_PAGES = [page for page in PUBLIC_PAGES_IN_EVERY_LANGUAGE if page.light]

@@ -1,6 +1,7 @@
 """Journey 2: a signer signs the KazMinerals petition, gets the email, confirms with the
 button, and sees the count rise and their name listed (they agreed to be listed). With
-JavaScript and without.
+JavaScript and without, in English, Russian and Kazakh: the email comes in the language
+the signer signed in, and its links open pages in that language.
 
 The live server runs in this process: its tasks run inline (TASKS_BACKEND=immediate) and
 its mail goes to django.core.mail.outbox (locmem), which the test reads.
@@ -11,6 +12,7 @@ import re
 import pytest
 from django.core import mail
 from django.test.utils import override_settings
+from django.utils import translation
 
 from petitions.models import Petition, Signature
 
@@ -32,36 +34,43 @@ def signing_settings(live_server):
 
 
 def count_on_page(page):
-    """The count as the petition page shows it: "294 signatures of a goal of 1,000"."""
+    """The count as the petition page shows it: "294 signatures of a goal of 1,000", "1 294
+    подписи из 2 000"."""
     text = page.locator("#count").inner_text()
-    match = re.search(r"([\d,]+) signatures?", text)
+    match = re.search(r"\d[\d,\s]*", text)
     assert match, text
-    return int(match.group(1).replace(",", ""))
+    return int(re.sub(r"\D", "", match.group(0)))
 
 
+@pytest.mark.parametrize("language", ["en", "ru", "kk"])
 def test_a_signer_signs_confirms_with_the_button_and_is_counted_and_listed(
-    supporter_page, demo_content, signing_settings, live_server, request
+    supporter_page, demo_content, signing_settings, live_server, request, language
 ):
     page = supporter_page
     with_js = request.node.callspec.params["supporter_page"] == "with JavaScript"
+    prefix = "" if language == "en" else f"/{language}"
     petition = Petition.objects.get(slug=SLUG)
     before = petition.confirmed_count()
 
-    page.goto("/petitions/")
+    def _(text):
+        with translation.override(language):
+            return translation.gettext(text)
+
+    page.goto(f"{prefix}/petitions/")
     page.get_by_role("link", name="KazMinerals: decent wages, safe work, reinstate Erlan Tabinov").click()
-    assert page.url.endswith(f"/petitions/{SLUG}/")
+    assert page.url.endswith(f"{prefix}/petitions/{SLUG}/")
     assert count_on_page(page) == before
 
-    page.get_by_label("Your name").fill(SIGNER)
-    page.get_by_label("Your email").fill(ADDRESS)
-    page.get_by_role("combobox", name=re.compile(r"^Country")).select_option("GB")
-    page.get_by_label("Town").fill("Leeds")
-    page.get_by_label("Organisation or trade union").fill("Leeds Trades Council")
-    page.get_by_label("List my name publicly").check()
-    page.get_by_role("button", name="Sign", exact=True).click()
+    page.get_by_label(_("Your name")).fill(SIGNER)
+    page.get_by_label(_("Your email")).fill(ADDRESS)
+    page.get_by_role("combobox", name=re.compile("^" + re.escape(_("Country")))).select_option("GB")
+    page.get_by_label(_("Town")).fill("Leeds")
+    page.get_by_label(_("Organisation or trade union")).fill("Leeds Trades Council")
+    page.get_by_label(_("List my name publicly")).check()
+    page.get_by_role("button", name=_("Sign"), exact=True).click()
 
-    assert page.url.endswith(f"/petitions/{SLUG}/check-your-email/")
-    assert page.get_by_role("heading", level=1).inner_text() == "Check your email"
+    assert page.url.endswith(f"{prefix}/petitions/{SLUG}/check-your-email/")
+    assert page.get_by_role("heading", level=1).inner_text() == _("Check your email")
     if with_js:
         assert_accessible(page)
 
@@ -69,11 +78,11 @@ def test_a_signer_signs_confirms_with_the_button_and_is_counted_and_listed(
     assert len(mail.outbox) == 1, [message.subject for message in mail.outbox]
     message = mail.outbox[0]
     assert message.to == [ADDRESS]
-    assert message.subject == f"Please confirm your signature: {petition.title}"
+    assert message.subject == _("Please confirm your signature: %(title)s") % {"title": petition.title}
     confirm_links = [link for link in links_in_email(message) if "/petitions/confirm/" in link]
     assert len(set(confirm_links)) == 1, links_in_email(message)
     confirm_link = confirm_links[0]
-    assert confirm_link.startswith(f"{live_server.url}/petitions/confirm/")
+    assert confirm_link.startswith(f"{live_server.url}{prefix}/petitions/confirm/")
 
     signature = Signature.objects.get(petition=petition, name=SIGNER)
     assert signature.status == Signature.Status.PENDING
@@ -82,10 +91,10 @@ def test_a_signer_signs_confirms_with_the_button_and_is_counted_and_listed(
     # Opening the link (as a mail scanner would) only shows the button.
     response = page.goto(confirm_link)
     assert response.status == 200
-    assert page.get_by_role("heading", level=1).inner_text() == "Confirm your signature"
+    assert page.get_by_role("heading", level=1).inner_text() == _("Confirm your signature")
     assert SIGNER in page.locator(".signer-preview").inner_text()
-    assert "Your name will be listed publicly." in page.locator(".signer-preview").inner_text()
-    button = page.get_by_role("button", name="Confirm my signature")
+    assert _("Your name will be listed publicly.") in page.locator(".signer-preview").inner_text()
+    button = page.get_by_role("button", name=_("Confirm my signature"))
     assert button.is_visible()
     signature.refresh_from_db()
     assert signature.status == Signature.Status.PENDING
@@ -95,24 +104,24 @@ def test_a_signer_signs_confirms_with_the_button_and_is_counted_and_listed(
 
     button.click()
 
-    assert re.search(rf"/petitions/{SLUG}/(#count)?$", page.url), page.url
-    assert "your signature is confirmed and counted" in page.get_by_role("status").first.inner_text()
+    assert re.search(rf"{prefix}/petitions/{SLUG}/(#count)?$", page.url), page.url
+    assert _("Thank you: your signature is confirmed and counted.") in page.get_by_role("status").first.inner_text()
     assert count_on_page(page) == before + 1
     assert petition.confirmed_count() == before + 1
     latest = page.locator("section[aria-labelledby=signers]")
-    assert latest.get_by_role("heading", name="Latest signers").is_visible()
+    assert latest.get_by_role("heading", name=_("Latest signers")).is_visible()
     assert f"{SIGNER}, Leeds" in latest.locator("li").first.inner_text()
     if with_js:
         assert_accessible(page)
     save_screenshot(page, f"journey-2-confirmed-{request.node.callspec.id}")
 
     # The full list of signers has them too, newest first.
-    latest.get_by_role("link", name="Everyone who chose to be listed").click()
+    latest.get_by_role("link", name=_("Everyone who chose to be listed")).click()
     assert SIGNER in page.locator("ul.signer-list li").first.inner_text()
 
     # The link, opened again, says it is done and counts nothing more.
     page.goto(confirm_link)
-    assert page.get_by_role("heading", level=1).inner_text() == "Your signature is confirmed"
+    assert page.get_by_role("heading", level=1).inner_text() == _("Your signature is confirmed")
     assert petition.confirmed_count() == before + 1
 
 

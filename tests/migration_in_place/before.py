@@ -3,11 +3,11 @@ had it, with appeals, letters sent, their history, admin log entries and both ro
 
 import json
 
-from campaign.models import Appeal, Demand, LetterSent, LetterText, Recipient, Target
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth.models import Group, User
 from django.contrib.contenttypes.models import ContentType
 
+from campaign.models import Appeal, Demand, LetterSent, LetterText, Recipient, Target
 from petitions.models import Petition
 from prisoners.models import Prisoner
 
