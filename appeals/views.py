@@ -12,6 +12,7 @@ from django_countries import countries
 
 from lib.client import client_ip
 from lib.countries import country_choices
+from lib.pagecache import public_page
 from lib.preview import draft_context, mark_draft, visible_to
 from lib.ratelimit import over_limit
 from prisoners.models import Prisoner
@@ -26,6 +27,7 @@ from .services import build_letters, record_letter_sent
 LETTERS_COUNTED_PER_HOUR = 20
 
 
+@public_page()
 def appeal_list(request):
     appeals = list(Appeal.objects.public().with_counts())
     return render(
@@ -86,6 +88,7 @@ def _detail(request, appeal, form, status=200):
 
 
 @require_safe
+@public_page()
 def appeal_detail(request, slug):
     # Organisers preview drafts here; the POST paths below stay public-only.
     appeal = _get_appeal(slug, visible_to(request, Appeal.objects.all(), ~Q(status=Appeal.Status.DRAFT)))

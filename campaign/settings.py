@@ -181,6 +181,7 @@ TEMPLATES = [
                 "campaign.languages.languages",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "lib.pagecache.placeholders",  # last: a page drawn to be kept carries no one's CSRF token
             ],
             # Shared template tags that belong to no app (lib imports no app of ours).
             "libraries": {"content_language": "lib.content_language"},
@@ -217,7 +218,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         }
     )
 
-CACHES = {"default": cache_settings(os.environ.get("CACHE_URL", "db://django_cache"))}
+CACHES = {
+    "default": cache_settings(os.environ.get("CACHE_URL", "db://django_cache")),
+    # Public pages drawn once every few seconds (lib/pagecache.py), in each web process's own
+    # memory: the same for every anonymous visitor, nothing personal, nothing shared.
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        "OPTIONS": {"MAX_ENTRIES": 500},
+    },
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

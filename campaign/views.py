@@ -11,10 +11,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from appeals.models import Appeal
+from lib.pagecache import public_page
 from petitions.models import Petition
 from prisoners.models import Prisoner
 
 
+@public_page()
 def home(request):
     prisoners = Prisoner.objects.published().urgent_first().select_related("place_of_detention")
     held = [p for p in prisoners if p.is_held]

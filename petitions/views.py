@@ -15,12 +15,13 @@ from django_countries import countries
 
 from appeals.models import Appeal
 from lib.client import client_ip
+from lib.pagecache import public_page
 from lib.preview import draft_context, mark_draft, visible_to
 from lib.ratelimit import over_limit
 from prisoners.models import Prisoner
 
 from . import handover, paper, services, tokens
-from .forms import SignatureForm
+from .forms import STARTED_PLACEHOLDER, SignatureForm, fresh_started
 from .models import Petition, Signature
 
 SIGNERS_PER_PAGE = 50
@@ -29,6 +30,7 @@ COUNT_CACHE_SECONDS = 60
 SHEET_CACHE_SECONDS = 3600
 
 
+@public_page()
 def petition_list(request):
     petitions = list(Petition.objects.public().with_totals().order_by("-created_at"))
     return render(
@@ -83,9 +85,13 @@ def _detail(request, petition, form, status=200):
 
 
 @require_safe
+@public_page(fill={STARTED_PLACEHOLDER: fresh_started})
 def petition_detail(request, slug):
     petition = _get_petition(slug, visible_to(request, Petition.objects.all(), ~Q(status=Petition.Status.DRAFT)))
-    return _detail(request, petition, SignatureForm(petition=petition))
+    form = SignatureForm(petition=petition)
+    # Each visitor's own time goes in when the page is sent, kept or not (lib/pagecache.py).
+    form.initial["started"] = STARTED_PLACEHOLDER
+    return _detail(request, petition, form)
 
 
 @never_cache

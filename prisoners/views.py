@@ -3,6 +3,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
 from appeals.models import Appeal
+from lib.pagecache import public_page
 from lib.preview import draft_context, mark_draft, visible_to
 from petitions.models import Petition
 
@@ -17,6 +18,7 @@ STATUS_FILTERS = {
 }
 
 
+@public_page()
 def prisoner_list(request):
     prisoners = Prisoner.objects.published().urgent_first().select_related("place_of_detention")
     current = request.GET.get("status", "")
@@ -32,6 +34,7 @@ def prisoner_list(request):
     )
 
 
+@public_page()
 def prisoner_detail(request, slug):
     # Organisers also see drafts, under a banner, to check them before publishing.
     prisoners = visible_to(request, Prisoner.objects.all(), Q(is_published=True))
