@@ -182,11 +182,12 @@ def test_a_table_locked_by_someone_else_costs_a_visitor_the_lock_timeout_not_a_w
 def unreachable_redis(settings):
     # Nothing listens on port 1: every call is refused at once, as with a stopped Redis.
     settings.CACHES = {
+        **settings.CACHES,
         "default": {
             "BACKEND": "lib.cache.ResilientRedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-        }
+        },
     }
     ratelimit._salts.clear()
     yield caches["default"]
