@@ -18,6 +18,7 @@ from lib import cards, posters
 from lib.client import client_ip
 from lib.countries import country_choices
 from lib.http import post_only_else_redirect
+from lib.pagecache import public_page
 from lib.preview import draft_context, mark_draft, visible_to
 from lib.ratelimit import over_limit
 from lib.sharing import absolute, preview
@@ -33,6 +34,7 @@ from .services import build_letters, record_letter_sent
 LETTERS_COUNTED_PER_HOUR = 20
 
 
+@public_page()
 def appeal_list(request):
     appeals = list(Appeal.objects.public().with_counts())
     return render(
@@ -95,6 +97,7 @@ def _detail(request, appeal, form, status=200):
 
 
 @require_safe
+@public_page()
 def appeal_detail(request, slug):
     # Organisers preview drafts here; the POST paths below stay public-only.
     appeal = _get_appeal(slug, visible_to(request, Appeal.objects.all(), ~Q(status=Appeal.Status.DRAFT)))

@@ -50,6 +50,7 @@ ENV = {
     "DJANGO_SETTINGS_MODULE": "campaign.settings",
     "DEBUG": "0",
     "SECRET_KEY": secrets.token_urlsafe(50),
+    "SIGNATURE_HASH_KEY": secrets.token_urlsafe(50),
     "ALLOWED_HOSTS": HOST,
     "DATABASE_URL": f"{PG}/{DB_NAME}",
     "CONN_MAX_AGE": "600",
@@ -64,7 +65,12 @@ ENV = {
     "NUM_PROXIES": "0",
     "LOG_LEVEL": "WARNING",
     "SITE_URL": f"http://{HOST}",
+    # gunicorn runs with the production defaults; this process loads a million rows, as
+    # manage.py commands do, without them (IN_PROCESS).
+    "DATABASE_STATEMENT_TIMEOUT": "10",
+    "DATABASE_LOCK_TIMEOUT": "3",
 }
+IN_PROCESS = {"DATABASE_STATEMENT_TIMEOUT": "0", "DATABASE_LOCK_TIMEOUT": "0"}
 
 COUNTRIES = ["GB", "KZ", "RU", "DE", "FR", "US", "UA", "PL", "IT", "ES", "NL", "SE", "NO", "DK", "FI", "BE", "AT"]
 
@@ -612,6 +618,7 @@ def main():
     args = parser.parse_args()
     ENV["CACHE_URL"] = args.cache_url
     os.environ.update(ENV)
+    os.environ.update(IN_PROCESS)
 
     describe_machine()
     server_threads = f"{args.threads} threads each" if args.threads > 1 else "1 thread each"

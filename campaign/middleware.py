@@ -1,3 +1,4 @@
+import logging
 from pathlib import Path
 
 from django.conf import settings
@@ -48,6 +49,34 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Content-Security-Policy", self.csp)
         response.headers.setdefault("Permissions-Policy", self.permissions_policy)
         return response
+
+
+logger = logging.getLogger("campaign.unavailable")
+
+
+class DatabaseUnavailableMiddleware:
+    """A view that meets the database down, restarting, or too slow (a statement cut off by
+    DATABASE_STATEMENT_TIMEOUT, a lock not granted within DATABASE_LOCK_TIMEOUT) answers
+    503 "please try again in a moment" with Retry-After, not a 500, and logs one line instead
+    of a traceback per request. The connection is dropped at the end of the request as for
+    any error, and the next request opens a fresh one (conn_health_checks): the site answers
+    again as soon as the database does, without restarting gunicorn.
+
+    Failures outside a view (another middleware: the session, the user) reach handler500,
+    which makes the same answer (campaign.views.server_error).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not views.is_database_unavailable(exception):
+            return None
+        logger.warning("database unavailable: %s %s: %s", request.method, request.path, str(exception).strip()[:200])
+        return views.database_unavailable()
 
 
 class LanguageMiddleware(LocaleMiddleware):

@@ -74,7 +74,14 @@ def cache_settings(url):
     service)."""
     scheme = urlsplit(url).scheme.lower()
     if scheme in {"redis", "rediss"}:
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        # lib/cache.py: Redis unreachable, the site goes on with each process's own memory
+        # (rate limits counted per process) instead of answering 500.
+        return {
+            "BACKEND": "lib.cache.ResilientRedisCache",
+            "LOCATION": url,
+            # A Redis that hangs costs a request half a second, not a worker.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
     if scheme == "locmem":
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     if scheme == "dummy":
@@ -144,6 +151,7 @@ MIDDLEWARE = [
     "campaign.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "campaign.middleware.SecurityHeadersMiddleware",  # Content-Security-Policy, Permissions-Policy
+    "campaign.middleware.DatabaseUnavailableMiddleware",  # the database down or too slow: 503, not 500
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Django's LocaleMiddleware, plus: a first visit to an English address follows the
@@ -174,6 +182,7 @@ TEMPLATES = [
                 "campaign.languages.languages",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "lib.pagecache.placeholders",  # last: a page drawn to be kept carries no one's CSRF token
             ],
             # Shared template tags that belong to no app (lib imports no app of ours).
             "libraries": {"content_language": "lib.content_language", "sharing": "lib.sharing"},
@@ -188,8 +197,38 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# A stuck query (a lock held by an organiser's long admin action, a table locked by a
+# migration) must not hold every gunicorn worker until gunicorn kills them: PostgreSQL cuts
+# a statement off after DATABASE_STATEMENT_TIMEOUT seconds, and gives up waiting for a lock
+# after DATABASE_LOCK_TIMEOUT, and the visitor gets the 503 "try again in a moment" page.
+# 0 turns either off. manage.py sets both to 0 unless they are set in the environment:
+# migrations, purges and imports take as long as they need; the web workers do not.
+DATABASE_STATEMENT_TIMEOUT = float(os.environ.get("DATABASE_STATEMENT_TIMEOUT", "10"))
+DATABASE_LOCK_TIMEOUT = float(os.environ.get("DATABASE_LOCK_TIMEOUT", "3"))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].update(
+        {
+            # libpq's own: a database host that does not answer (not merely refusing) costs a
+            # request 3 seconds, not the operating system's two minutes.
+            "connect_timeout": 3,
+            "options": (
+                f"-c statement_timeout={int(DATABASE_STATEMENT_TIMEOUT * 1000)} "
+                f"-c lock_timeout={int(DATABASE_LOCK_TIMEOUT * 1000)}"
+            ),
+        }
+    )
 
-CACHES = {"default": cache_settings(os.environ.get("CACHE_URL", "db://django_cache"))}
+CACHES = {
+    "default": cache_settings(os.environ.get("CACHE_URL", "db://django_cache")),
+    # Public pages drawn once every few seconds (lib/pagecache.py), in each web process's own
+    # memory: the same for every anonymous visitor, nothing personal, nothing shared.
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        "OPTIONS": {"MAX_ENTRIES": 500},
+    },
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -1,15 +1,19 @@
+import sys
+
 from django.conf import settings
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 from django.views import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from appeals.models import Appeal
+from lib.pagecache import public_page
 from petitions.models import Petition
 from prisoners.models import Prisoner
 
@@ -44,6 +48,7 @@ def robots_txt(request):
     return response
 
 
+@public_page()
 def home(request):
     prisoners = Prisoner.objects.published().urgent_first().select_related("place_of_detention")
     # Only people the latest report places in detention; a charge, a trial on bail or a
@@ -123,5 +128,30 @@ def csrf_failure(request, reason=""):
 
 
 def server_error(request):
+    # An outage of the database that escaped a middleware rather than a view (the session,
+    # the login) is a 503 too: handler500 runs inside the except block, so it can tell.
+    if is_database_unavailable(sys.exc_info()[1]):
+        return database_unavailable()
     # No context processors: whatever broke (the database, say) must not break this too.
     return HttpResponseServerError(loader.get_template("500.html").render())
+
+
+# The database unreachable (restarting, failing over), a query cut off by
+# DATABASE_STATEMENT_TIMEOUT or a lock not granted within DATABASE_LOCK_TIMEOUT: all are
+# OperationalError (psycopg's QueryCanceled and LockNotAvailable included) or
+# InterfaceError (a connection closed under us). None is the visitor's fault or lasting.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 5
+
+
+def is_database_unavailable(exception):
+    return isinstance(exception, DATABASE_UNAVAILABLE)
+
+
+def database_unavailable():
+    """503 "please try again in a moment": no request, no context processors, no database,
+    never the request's body; not cached by anyone, and Retry-After for well-behaved clients."""
+    response = HttpResponse(loader.get_template("503.html").render(), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    add_never_cache_headers(response)
+    return response

@@ -23,7 +23,7 @@ case "${1:-web}" in
         exec gunicorn --config /app/docker/gunicorn.conf.py campaign.wsgi
         ;;
     worker)
-        exec python manage.py db_worker
+        exec python manage.py email_worker
         ;;
     migrate)
         migrate

@@ -6,6 +6,10 @@ bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
 # Sync workers: a request at a time each. About 2 per CPU core is a good start.
 workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+# The app is loaded once, in the master, and each worker is a fork of it: a worker that dies
+# (killed, out of memory) is replaced in milliseconds, not after seconds of importing Django
+# while its share of the requests queues. No database connection is opened at import.
+preload_app = True
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))

@@ -24,6 +24,11 @@ def hour_salt(hour):
         key = f"rate-salt:{hour}"
         cache.add(key, secrets.token_hex(16), timeout=2 * 3600)  # whoever is first sets it
         salt = cache.get(key) or secrets.token_hex(16)
+        if getattr(cache, "degraded", False):
+            # Redis is down (lib/cache.py): this salt is this process's own, for counting in
+            # its own memory. Not kept, so that once Redis is back every process shares
+            # the hour's salt again, and with it the counters.
+            return salt
         _salts.clear()
         _salts[hour] = salt
     return salt

@@ -17,6 +17,16 @@ STARTED_SALT = "petitions.form-started"
 FORM_MAX_AGE = 24 * 3600
 
 
+def fresh_started(request=None):
+    """The signed time a visitor was given the form: the minimum fill time runs from it."""
+    return signing.dumps(time.time(), salt=STARTED_SALT)
+
+
+# A page kept for every visitor (lib/pagecache.py) carries this instead, and each visitor
+# gets their own fresh_started() in its place.
+STARTED_PLACEHOLDER = "form-started-5e1d7a0c"
+
+
 class SignatureForm(OneLineFieldsMixin, forms.Form):
     name = forms.CharField(
         label=_("Your name"), max_length=100, error_messages={"required": _("Please give your name.")}
@@ -72,7 +82,7 @@ class SignatureForm(OneLineFieldsMixin, forms.Form):
         if petition is not None and not petition.list_signers:
             del self.fields["public"]
         if not self.is_bound:
-            self.initial["started"] = signing.dumps(time.time(), salt=STARTED_SALT)
+            self.initial["started"] = fresh_started()
 
     def clean_email(self):
         return self.cleaned_data["email"].strip()

@@ -18,13 +18,14 @@ from appeals.models import Appeal
 from lib import cards, posters
 from lib.client import client_ip
 from lib.http import post_only_else_redirect
+from lib.pagecache import public_page
 from lib.preview import draft_context, mark_draft, visible_to
 from lib.ratelimit import over_limit
 from lib.sharing import absolute, preview
 from prisoners.models import Prisoner
 
 from . import handover, paper, services, tokens
-from .forms import EmbedSignatureForm, SignatureForm
+from .forms import STARTED_PLACEHOLDER, EmbedSignatureForm, SignatureForm, fresh_started
 from .models import Petition, Signature
 
 SIGNERS_PER_PAGE = 50
@@ -34,6 +35,7 @@ SHEET_CACHE_SECONDS = 3600
 EMBED_CACHE_SECONDS = 60
 
 
+@public_page()
 def petition_list(request):
     petitions = list(Petition.objects.public().with_totals().order_by("-created_at"))
     return render(
@@ -168,9 +170,13 @@ def poster(request, slug):
 
 
 @require_safe
+@public_page(fill={STARTED_PLACEHOLDER: fresh_started})
 def petition_detail(request, slug):
     petition = _get_petition(slug, visible_to(request, Petition.objects.all(), ~Q(status=Petition.Status.DRAFT)))
-    return _detail(request, petition, SignatureForm(petition=petition))
+    form = SignatureForm(petition=petition)
+    # Each visitor's own time goes in when the page is sent, kept or not (lib/pagecache.py).
+    form.initial["started"] = STARTED_PLACEHOLDER
+    return _detail(request, petition, form)
 
 
 @never_cache

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_safe
 
 from appeals.models import Appeal
 from lib import cards
+from lib.pagecache import public_page
 from lib.preview import draft_context, mark_draft, visible_to
 from lib.sharing import preview
 from petitions.models import Petition
@@ -23,6 +24,7 @@ STATUS_FILTERS = {
 }
 
 
+@public_page()
 def prisoner_list(request):
     prisoners = Prisoner.objects.published().urgent_first().select_related("place_of_detention")
     current = request.GET.get("status", "")
@@ -38,6 +40,7 @@ def prisoner_list(request):
     )
 
 
+@public_page()
 def prisoner_detail(request, slug):
     # Organisers also see drafts, under a banner, to check them before publishing.
     prisoners = visible_to(request, Prisoner.objects.all(), Q(is_published=True))

@@ -201,3 +201,11 @@ def _each_test_starts_in_english():
     translation.activate("en")
     yield
     translation.activate("en")
+
+
+@pytest.fixture(autouse=True)
+def _public_pages_drawn_afresh(monkeypatch):
+    # Public pages are kept for a few seconds (lib/pagecache.py): a test that changes a
+    # petition and looks again would see the page from before. Tests draw every page afresh,
+    # through the same placeholders; tests/test_public_pages_under_a_surge.py keeps them.
+    monkeypatch.setattr("lib.pagecache.PAGE_SECONDS", 0)

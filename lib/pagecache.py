@@ -1,0 +1,127 @@
+"""Public pages drawn once every few seconds, not once per visitor (issue 16: a link gone
+viral).
+
+A page a surge hits (a petition, the home page, a case, an appeal) costs 20 ms or more of
+CPU to draw, against about 1 ms for Django to answer at all. `public_page` keeps the drawn
+page for PAGE_SECONDS and hands it to every anonymous visitor in that time, with what is
+theirs put in at the last moment:
+
+- the form's CSRF token: the page is drawn with a placeholder (the context processor below
+  outranks Django's own), and each visitor gets their own token, and cookie, as always;
+- anything else a view declares (the petition form's signed `started` time, so the minimum
+  fill time and the honeypot keep working: each visitor's clock starts when they get the page).
+
+What is kept is the same for every anonymous visitor of an address in a language: nothing
+personal can enter it. It is kept in each web process's own memory (the "pages" cache), not in
+Redis: nothing to ship over the network, and nothing in a shared store at all.
+
+Who never gets, and never fills, the cache: anyone with a session (staff: their previews of
+drafts), anyone with a message waiting (a signer just confirmed, who must see their signature
+counted: the page is drawn afresh for them), anything but GET and HEAD, an address with a
+query string, and any answer that is not a plain public 200 (a draft marked private, a 404).
+
+Freshness: a count on a cached page is at most PAGE_SECONDS old, and exact once settled,
+because the page is drawn again from the counters after that.
+"""
+
+import functools
+import hashlib
+
+from django.conf import settings
+from django.core.cache import caches
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.utils.translation import get_language
+
+PAGE_SECONDS = 3
+CSRF_PLACEHOLDER = "csrf-token-7f3c0b1e9d2a4c58"  # what the cached page carries instead of a token
+# Cookies that do not change a public page: the CSRF cookie (its token is put in per visitor),
+# and the language cookie (the language is part of the key).
+NEUTRAL_COOKIES = {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME}
+
+
+def placeholders(request):
+    """Context processor: on a page drawn to be kept, the CSRF token is a placeholder."""
+    if getattr(request, "_drawing_for_cache", False):
+        return {"csrf_token": CSRF_PLACEHOLDER}
+    return {}
+
+
+def cacheable_request(request):
+    return (
+        request.method in {"GET", "HEAD"}
+        and not request.GET
+        and all(name in NEUTRAL_COOKIES for name in request.COOKIES)
+    )
+
+
+def cacheable_response(response):
+    cache_control = response.get("Cache-Control", "")
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and "private" not in cache_control
+        and "no-cache" not in cache_control
+        and "no-store" not in cache_control
+    )
+
+
+def _key(request):
+    digest = hashlib.sha256(f"{get_language()}:{request.path}".encode()).hexdigest()[:32]
+    return f"page:{digest}"
+
+
+def _personalise(content, request, fill):
+    if CSRF_PLACEHOLDER.encode() in content:
+        content = content.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
+    for placeholder, make in fill.items():
+        content = content.replace(placeholder.encode(), make(request).encode())
+    return content
+
+
+def public_page(fill=None):
+    """Decorate a public view: its anonymous page is kept for PAGE_SECONDS. `fill` maps
+    placeholders the view puts in its page to functions of the request giving each visitor's
+    own value; they are filled in whether the page came from the cache or not."""
+    fill = fill or {}
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not cacheable_request(request):
+                return _fill(view(request, *args, **kwargs), request, fill)
+            cache = caches["pages"]
+            key = _key(request)
+            kept = cache.get(key)
+            if kept is None:
+                request._drawing_for_cache = True
+                try:
+                    response = view(request, *args, **kwargs)
+                finally:
+                    request._drawing_for_cache = False
+                if not cacheable_response(response):
+                    return _fill(response, request, fill)
+                kept = (response.content, response["Content-Type"], _kept_headers(response))
+                cache.set(key, kept, PAGE_SECONDS)
+            content, content_type, headers = kept
+            response = HttpResponse(_personalise(content, request, fill), content_type=content_type)
+            for name, value in headers:
+                response[name] = value
+            return response
+
+        return wrapped
+
+    return decorator
+
+
+def _kept_headers(response):
+    return [(name, value) for name, value in response.items() if name.lower() not in {"content-type", "content-length"}]
+
+
+def _fill(response, request, fill):
+    if response.streaming or not response.get("Content-Type", "").startswith("text/html"):
+        return response
+    if getattr(request, "_drawing_for_cache", False) or CSRF_PLACEHOLDER.encode() in response.content or fill:
+        response.content = _personalise(response.content, request, fill)
+    return response
