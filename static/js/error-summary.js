@@ -4,7 +4,16 @@
 (function () {
   "use strict";
   var summary = document.getElementById("error-summary");
-  if (summary) {
-    summary.focus();
+  if (!summary) return;
+  // Once the stylesheets have laid the page out: a scroll made earlier lands where the
+  // summary was before they applied, and the browser then skips its own scroll to it.
+  function openAtSummary() {
+    summary.focus({ preventScroll: true });
+    summary.scrollIntoView({ block: "start" });
+  }
+  if (document.readyState === "complete") {
+    openAtSummary();
+  } else {
+    window.addEventListener("load", openAtSummary);
   }
 })();

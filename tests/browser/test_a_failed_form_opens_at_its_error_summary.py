@@ -22,6 +22,12 @@ def _new_phone_page(browser, live_server, javascript):
 
 
 def _summary_in_view(page):
+    # Bootstrap scrolls smoothly to a #fragment: the page glides there after it has loaded.
+    page.wait_for_function(
+        "() => { const r = document.getElementById('error-summary').getBoundingClientRect();"
+        " return r.top >= 0 && r.top < window.innerHeight / 2; }",
+        timeout=5000,
+    )
     box = page.locator("#error-summary").bounding_box()
     assert box is not None
     height = page.viewport_size["height"]
@@ -33,8 +39,9 @@ def test_a_letter_without_a_name_reopens_at_the_summary_on_a_phone(browser, live
     context, page = _new_phone_page(browser, live_server, javascript)
     try:
         page.goto("/appeals/free-vadim-kuramshin/")
-        page.locator(".letter-form button[type=submit]").click()
-        page.wait_for_load_state()
+        # Wait for the answer to the POST, not for the page the click left.
+        with page.expect_navigation(wait_until="load"):
+            page.locator(".letter-form button[type=submit]").click()
         _summary_in_view(page)
         link = page.locator("#error-summary a[href='#id_name']")
         assert link.count() == 1
@@ -53,8 +60,8 @@ def test_a_signature_without_an_email_reopens_at_the_summary_on_a_phone(browser,
         page.goto("/petitions/kazminerals-workers-demands/")
         page.fill("#id_name", "Jane Doe")
         page.select_option("#id_country", "GB")
-        page.locator(".sign-form button[type=submit]").click()
-        page.wait_for_load_state()
+        with page.expect_navigation(wait_until="load"):
+            page.locator(".sign-form button[type=submit]").click()
         _summary_in_view(page)
         assert page.locator("#error-summary a[href='#id_email']").count() == 1
     finally:

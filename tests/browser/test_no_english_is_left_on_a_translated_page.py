@@ -17,7 +17,11 @@ pytestmark = pytest.mark.browser
 # "cookie" is the word Russian and Kazakh use too (the translator kept it). The share links
 # name the services as they name themselves, and Atom is the feeds' format.
 KEPT_IN_LATIN = {"KazMinerals", "plc", "Campaign", "Kazakhstan", "GUE", "NGL", "PDF", "CSV", "QR", "email", "cookie"}
-KEPT_IN_LATIN |= {"Telegram", "WhatsApp", "Facebook", "X", "Twitter", "Atom"}
+KEPT_IN_LATIN |= {"Telegram", "WhatsApp", "Facebook", "X", "Twitter", "Atom", "QR-"}
+# Titles of the publications the "More ways to act" page quotes, and the London address of a
+# protest it names, as the documents write them.
+KEPT_IN_LATIN |= {"Socialism", "Today", "People", "Nature", "Pussy", "Riot", "South", "Audley", "Street", "Mayfair"}
+KEPT_IN_LATIN |= {"London"}
 
 VISIBLE_TEXT_IN_PAGE_LANGUAGE = """
 () => {
@@ -48,7 +52,8 @@ VISIBLE_TEXT_IN_PAGE_LANGUAGE = """
 def english_words(texts):
     words = []
     for text in texts:
-        text = re.sub(r"\S+@\S+|https?://\S+|\S+\.(?:pdf|txt|json)\b", " ", text)
+        # Addresses: email, web (with or without the scheme: a source shown as its host name).
+        text = re.sub(r"\S+@\S+|https?://\S+|\S+\.(?:pdf|txt|json)\b|\b[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b\S*", " ", text)
         words += [w for w in re.findall(r"[A-Za-z][A-Za-z'’-]+", text) if w not in KEPT_IN_LATIN]
     return words
 
