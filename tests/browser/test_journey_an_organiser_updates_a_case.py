@@ -9,6 +9,7 @@ Appeals are not built yet: the journey adds the timeline event. When appeals lan
 import datetime
 
 import pytest
+from playwright.sync_api import expect
 from django.utils import translation
 from django.utils.formats import date_format
 
@@ -29,7 +30,8 @@ def log_in_to_admin(page, username, password, language="en"):
     page.get_by_label(in_language(language, "username")).fill(username)
     page.get_by_label(in_language(language, "password")).fill(password)
     page.get_by_role("button", name=in_language(language, "Log in")).click()
-    assert page.get_by_role("heading", name=in_language(language, "Dashboard")).is_visible()
+    # The click only starts the navigation: wait for the page it leads to.
+    expect(page.get_by_role("heading", name=in_language(language, "Dashboard"))).to_be_visible()
 
 
 @pytest.mark.parametrize("language", ["en", "ru", "kk"])
@@ -50,7 +52,7 @@ def test_an_organiser_adds_a_timeline_event_that_supporters_then_read(page, demo
     page.locator(f"#id_events-{index}-kind").select_option("statement")
     page.locator(f"#id_events-{index}-text").fill(NEW_EVENT)
     page.get_by_role("button", name=in_language(language, "Save"), exact=True).click()
-    assert page.locator(".messagelist .success").count() == 1, page.locator(".messagelist").inner_text()
+    expect(page.locator(".messagelist .success")).to_have_count(1)
 
     prefix = "" if language == "en" else f"/{language}"
     page.goto(f"{prefix}/prisoners/roza-tuletaeva/")
