@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from lib.csv_import import csv_import_view
+from lib.translated_admin import TranslatedAdmin, TranslatedTabularInline, every_language
 
 from .forms import LetterTextAdminForm, SenderForm
 from .letters import PLACEHOLDERS, braced
@@ -27,7 +28,7 @@ SAMPLE_SENDER = {
 }
 
 
-class DemandInline(admin.TabularInline):
+class DemandInline(TranslatedTabularInline):
     model = Demand
     extra = 0
     fields = ["text", "position"]
@@ -49,12 +50,12 @@ class LetterTextInline(admin.StackedInline):
 
 
 @admin.register(Appeal)
-class AppealAdmin(SimpleHistoryAdmin):
+class AppealAdmin(TranslatedAdmin, SimpleHistoryAdmin):
     list_display = ["title", "status", "deadline", "goes_to_embassy", "letters_sent_count", "preview_link"]
     list_filter = ["status", "goes_to_embassy", "deadline"]
     list_editable = ["status"]
-    search_fields = ["title", "summary", "background"]
-    prepopulated_fields = {"slug": ["title"]}
+    search_fields = every_language("title", "summary", "background")
+    prepopulated_fields = {"slug": ["title_en"]}
     autocomplete_fields = ["prisoners"]
     readonly_fields = ["placeholders_help", "preview_link", "created_at", "updated_at"]
     inlines = [DemandInline, RecipientInline, LetterTextInline]
@@ -163,10 +164,10 @@ def mark_checked(targets, today=None):
 
 
 @admin.register(Target)
-class TargetAdmin(SimpleHistoryAdmin):
+class TargetAdmin(TranslatedAdmin, SimpleHistoryAdmin):
     list_display = ["name", "organisation", "kind", "country", "based_in", "email", "checked", "check_button"]
     list_filter = [CheckedFilter, "kind", "country", HasEmailFilter]
-    search_fields = ["name", "organisation", "postal_address", "email", "country"]
+    search_fields = [*every_language("name", "organisation"), "postal_address", "email", "country"]
     change_list_template = "admin/appeals/target/change_list.html"
     actions = ["mark_checked_today"]
     fieldsets = [

@@ -75,7 +75,7 @@ class Target(models.Model):
     notes = models.TextField(_("notes for organisers"), blank=True)
     key = models.CharField(max_length=50, unique=True, null=True, blank=True, editable=False)
 
-    history = HistoricalRecords()
+    # Change history: registered in translation.py, after the translated fields (lib/translation.py).
 
     class Meta:
         ordering = ["kind", "country", "name"]
@@ -161,7 +161,7 @@ class Appeal(models.Model):
 
     objects = AppealQuerySet.as_manager()
 
-    history = HistoricalRecords(m2m_fields=[prisoners])
+    # Change history: registered in translation.py, after the translated fields (lib/translation.py).
 
     class Meta:
         ordering = ["status", "-created_at"]  # "active" sorts before "closed" and "draft"
@@ -188,7 +188,7 @@ class Demand(models.Model):
     text = models.TextField(_("demand"))
     position = models.PositiveSmallIntegerField(_("order"), default=0)
 
-    history = HistoricalRecords()
+    # Change history: registered in translation.py, after the translated fields (lib/translation.py).
 
     class Meta:
         ordering = ["position", "id"]

@@ -119,6 +119,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
+    # Before the admin, so that its admin classes see the translated fields (README, "Languages").
+    "modeltranslation",
     "campaign.apps.CampaignAdminConfig",  # django.contrib.admin with the organisers' site (campaign/admin_site.py)
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -252,6 +254,11 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 # Translating the site's strings in the browser (campaign/translators.py, README "Languages").
 ROSETTA_ACCESS_CONTROL_FUNCTION = "campaign.translators.can_translate"
+# Texts of cases, appeals and petitions in each language (each app's translation.py): English
+# is the original, and a text not yet translated is shown in English, marked as such.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
+
 ROSETTA_LANGUAGES = [("ru", "Russian"), ("kk", "Kazakh")]
 ROSETTA_MESSAGES_SOURCE_LANGUAGE_CODE = "en"
 ROSETTA_SHOW_AT_ADMIN_PANEL = False  # the admin's index is the dashboard: linked from there

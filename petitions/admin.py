@@ -26,6 +26,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from lib.charts import daily_counts, line_chart_svg
 from lib.csv_import import csv_import_view
+from lib.translated_admin import TranslatedAdmin, every_language
 
 from . import handover, paper, services
 from .forms import DeliveryForm, PaperSignatureForm
@@ -107,11 +108,11 @@ def loggable_repr(obj):
 
 
 @admin.register(Petition)
-class PetitionAdmin(SimpleHistoryAdmin):
+class PetitionAdmin(TranslatedAdmin, SimpleHistoryAdmin):
     list_display = ["title", "status", "deadline", "confirmed", "pending", "goal", "view_link"]
     list_filter = ["status", "deadline"]
-    search_fields = ["title", "summary", "text", "addressed_to"]
-    prepopulated_fields = {"slug": ["title"]}
+    search_fields = every_language("title", "summary", "text", "addressed_to")
+    prepopulated_fields = {"slug": ["title_en"]}
     autocomplete_fields = ["prisoners", "appeals"]
     readonly_fields = ["growth", "created_at", "updated_at"]
     date_hierarchy = "deadline"

@@ -16,7 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from appeals.models import Appeal
-from lib.history import edited_by_someone
+from lib.history import bring_up_to_date, edited_by_someone
+from lib.translation import translated_fields, translations_beside, with_translations
 from prisoners.models import Prisoner
 
 from . import services
@@ -67,6 +68,7 @@ def demo_signatures(petition, count, now):
 @transaction.atomic
 def load(data_path=DATA):
     data = json.loads(Path(data_path).read_text(encoding="utf-8"))
+    translations = translations_beside(Path(data_path))
     created = 0
     now = timezone.now()
     for item in data["petitions"]:
@@ -80,14 +82,12 @@ def load(data_path=DATA):
             "text": item["text"],
             "source_note": item.get("source_note", ""),
         }
+        translated = {code: texts.get("petitions", {}).get(item["slug"], {}) for code, texts in translations.items()}
+        fields = with_translations(fields, translated_fields(Petition), translated)
         petition = Petition.objects.filter(slug=item["slug"]).first()
         if petition is not None:
             if not edited_by_someone(petition):
-                changed = [name for name, value in fields.items() if getattr(petition, name) != value]
-                for name in changed:
-                    setattr(petition, name, fields[name])
-                if changed:
-                    petition.save()
+                bring_up_to_date(petition, fields)
                 petition.prisoners.set(Prisoner.objects.filter(slug__in=item.get("prisoners", [])))
                 petition.appeals.set(Appeal.objects.filter(slug__in=item.get("appeals", [])))
             continue

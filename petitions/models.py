@@ -18,7 +18,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
-from simple_history.models import HistoricalRecords
 
 
 class PetitionQuerySet(models.QuerySet):
@@ -109,7 +108,7 @@ class Petition(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = PetitionQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[prisoners, appeals])
+    # Change history: registered in translation.py, after the translated fields (lib/translation.py).
 
     class Meta:
         ordering = ["-created_at"]

@@ -4,16 +4,18 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from lib.translated_admin import TranslatedAdmin, TranslatedStackedInline, TranslatedTabularInline, every_language
+
 from .models import CaseEvent, Charge, PlaceOfDetention, Prisoner, Source
 
 
-class ChargeInline(admin.TabularInline):
+class ChargeInline(TranslatedTabularInline):
     model = Charge
     extra = 0
     fields = ["article", "description", "position"]
 
 
-class CaseEventInline(admin.StackedInline):
+class CaseEventInline(TranslatedStackedInline):
     model = CaseEvent
     extra = 0
     fields = [("date", "precision", "kind"), "text", ("source", "source_url")]
@@ -41,7 +43,7 @@ class RiskFlagFilter(admin.SimpleListFilter):
 
 
 @admin.register(Prisoner)
-class PrisonerAdmin(SimpleHistoryAdmin):
+class PrisonerAdmin(TranslatedAdmin, SimpleHistoryAdmin):
     list_display = [
         "thumbnail",
         "name",
@@ -56,8 +58,8 @@ class PrisonerAdmin(SimpleHistoryAdmin):
     list_display_links = ["thumbnail", "name"]
     list_filter = ["is_published", "status", "held_at_latest_report", RiskFlagFilter, "region"]
     list_editable = ["is_published"]
-    search_fields = ["name", "name_original", "town", "affiliation"]
-    prepopulated_fields = {"slug": ["name"]}
+    search_fields = [*every_language("name", "town", "affiliation"), "name_original"]
+    prepopulated_fields = {"slug": ["name_en"]}
     autocomplete_fields = ["place_of_detention", "sources"]
     list_select_related = ["place_of_detention"]
     readonly_fields = ["thumbnail", "created_at", "updated_at"]
@@ -142,9 +144,9 @@ def _set_published(queryset, published):
 
 
 @admin.register(PlaceOfDetention)
-class PlaceOfDetentionAdmin(SimpleHistoryAdmin):
+class PlaceOfDetentionAdmin(TranslatedAdmin, SimpleHistoryAdmin):
     list_display = ["name", "town", "region"]
-    search_fields = ["name", "name_original", "town", "region"]
+    search_fields = [*every_language("name", "town", "region"), "name_original"]
     list_filter = ["region"]
 
 
@@ -157,10 +159,10 @@ class SourceAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(CaseEvent)
-class CaseEventAdmin(SimpleHistoryAdmin):
+class CaseEventAdmin(TranslatedAdmin, SimpleHistoryAdmin):
     list_display = ["date", "precision", "prisoner", "kind", "text"]
     list_filter = ["kind"]
-    search_fields = ["prisoner__name", "prisoner__name_original", "text"]
+    search_fields = [*every_language("prisoner__name", "text"), "prisoner__name_original"]
     raw_id_fields = ["prisoner"]
     autocomplete_fields = ["source"]
     list_select_related = ["prisoner"]

@@ -1,6 +1,8 @@
 """Demo content for case files, taken from the campaign's source documents.
 
-The facts live in demo/prisoners.json; this module only puts them in the database.
+The facts live in demo/prisoners.json; their Russian and Kazakh translations beside it
+(prisoners.ru.json, prisoners.kk.json) give each text in that language. This module only puts
+them in the database.
 Running it again creates nothing twice and never undoes an organiser's edits: a case
 someone has edited (or whose charges or timeline they edited) is left alone, and a case
 nobody has touched is brought up to date with the file, so a corrected fact reaches a
@@ -13,7 +15,8 @@ from pathlib import Path
 
 from django.db import transaction
 
-from lib.history import edited_by_someone
+from lib.history import bring_up_to_date, edited_by_someone
+from lib.translation import translated_fields, translations_beside, with_translations
 
 from .models import CaseEvent, Charge, PlaceOfDetention, Prisoner, Source
 
@@ -31,13 +34,13 @@ def _fuzzy(value):
     return _date(value["date"]), value.get("precision", "day")
 
 
-def _prisoner_fields(item, places):
+def _prisoner_fields(item, places, translated):
     fields = {}
     for name in ("arrested", "sentenced", "expected_release", "released"):
         fields[f"{name}_on"], fields[f"{name}_precision"] = _fuzzy(item.get(f"{name}_on"))
     # The date the documents give for the status, which is not always their latest date.
     fields["status_confirmed_on"], fields["status_confirmed_precision"] = _fuzzy(item.get("status_as_of"))
-    return fields | {
+    fields |= {
         "name": item["name"],
         "name_original": item.get("name_original", ""),
         "status": item["status"],
@@ -55,11 +58,30 @@ def _prisoner_fields(item, places):
         "biography": item.get("biography", ""),
         "is_published": True,
     }
+    return with_translations(fields, translated_fields(Prisoner), translated)
+
+
+def _list_texts(field, english, translated):
+    """A charge's or event's text in every language, for each item of a list in the file:
+    the translation files give each list's texts in the same order."""
+    return [
+        with_translations(
+            {field: text}, [field], {code: {field: texts[i]} for code, texts in translated.items() if i < len(texts)}
+        )
+        for i, text in enumerate(english)
+    ]
+
+
+def _as_in_file(objects, items):
+    """The objects' values of the columns the file's items give, to compare with them."""
+    columns = items[0].keys() if items else ()
+    return [{name: getattr(obj, name) for name in columns} for obj in objects]
 
 
 @transaction.atomic
 def load(data_path=DATA):
     data = json.loads(Path(data_path).read_text(encoding="utf-8"))
+    translations = translations_beside(Path(data_path))
     created = 0
 
     sources = {}
@@ -79,7 +101,12 @@ def load(data_path=DATA):
         fields = {
             k: item.get(k, "") for k in ("name", "name_original", "town", "region", "postal_address", "writing_notes")
         }
-        places[item["key"]], _ = PlaceOfDetention.objects.get_or_create(key=item["key"], defaults=fields)
+        translated = {code: texts.get("places", {}).get(item["key"], {}) for code, texts in translations.items()}
+        fields = with_translations(fields, translated_fields(PlaceOfDetention), translated)
+        place, created_now = PlaceOfDetention.objects.get_or_create(key=item["key"], defaults=fields)
+        if not created_now and not edited_by_someone(place):
+            bring_up_to_date(place, fields)
+        places[item["key"]] = place
 
     for item in data.get("prisoners", []):
         existing = Prisoner.objects.filter(slug=item["slug"]).first()
@@ -89,21 +116,35 @@ def load(data_path=DATA):
             CaseEvent.history.filter(prisoner_id=existing.pk),
         ):
             continue
-        fields = _prisoner_fields(item, places)
+        translated = {code: texts.get("prisoners", {}).get(item["slug"], {}) for code, texts in translations.items()}
+        fields = _prisoner_fields(item, places, translated)
         own_sources = [sources[key] for key in item.get("sources", []) if key in sources]
         dated = [source.published_on for source in own_sources if source.published_on]
         if dated and not fields["status_confirmed_on"]:
             fields["status_confirmed_on"] = max(dated)
-        charges = [(c.get("article", ""), c["description"]) for c in item.get("charges", [])]
+        charge_texts = _list_texts(
+            "description",
+            [c["description"] for c in item.get("charges", [])],
+            {code: texts.get("charges", []) for code, texts in translated.items()},
+        )
+        charges = [
+            {"article": c.get("article", "")} | texts
+            for c, texts in zip(item.get("charges", []), charge_texts, strict=True)
+        ]
+        event_texts = _list_texts(
+            "text",
+            [e["text"] for e in item.get("events", [])],
+            {code: texts.get("events", []) for code, texts in translated.items()},
+        )
         events = [
-            (
-                _date(e["date"]),
-                e.get("precision", "day"),
-                e.get("kind", "other"),
-                e["text"],
-                sources.get(e.get("source")),
-            )
-            for e in item.get("events", [])
+            {
+                "date": _date(e["date"]),
+                "precision": e.get("precision", "day"),
+                "kind": e.get("kind", "other"),
+                "source": sources.get(e.get("source")),
+            }
+            | texts
+            for e, texts in zip(item.get("events", []), event_texts, strict=True)
         ]
         if existing is None:
             prisoner = Prisoner.objects.create(slug=item["slug"], **fields)
@@ -114,8 +155,8 @@ def load(data_path=DATA):
             prisoner = existing
             same = (
                 all(getattr(prisoner, name) == value for name, value in fields.items())
-                and [(c.article, c.description) for c in prisoner.charges.all()] == charges
-                and [(e.date, e.precision, e.kind, e.text, e.source) for e in prisoner.events.all()] == events
+                and _as_in_file(prisoner.charges.all(), charges) == charges
+                and _as_in_file(prisoner.events.all(), events) == events
                 and set(prisoner.sources.all()) == set(own_sources)
             )
             if same:
@@ -126,12 +167,6 @@ def load(data_path=DATA):
             prisoner.charges.all().delete()
             prisoner.events.all().delete()
         prisoner.sources.set(own_sources)
-        Charge.objects.bulk_create(
-            Charge(prisoner=prisoner, article=article, description=description, position=i)
-            for i, (article, description) in enumerate(charges)
-        )
-        CaseEvent.objects.bulk_create(
-            CaseEvent(prisoner=prisoner, date=date, precision=precision, kind=kind, text=text, source=source)
-            for date, precision, kind, text, source in events
-        )
+        Charge.objects.bulk_create(Charge(prisoner=prisoner, position=i, **charge) for i, charge in enumerate(charges))
+        CaseEvent.objects.bulk_create(CaseEvent(prisoner=prisoner, **event) for event in events)
     return created

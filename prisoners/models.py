@@ -86,7 +86,7 @@ class PlaceOfDetention(models.Model):
         help_text=_("Language to write in, what the censors block, what reaches prisoners."),
     )
     key = models.CharField(max_length=50, unique=True, null=True, blank=True, editable=False)
-    history = HistoricalRecords()
+    # Change history: registered in translation.py, after the translated fields (lib/translation.py).
 
     class Meta:
         ordering = ["name"]
@@ -210,9 +210,7 @@ class Prisoner(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = PrisonerQuerySet.as_manager()
-    # Who changed what and when, shown from the admin's History button; the list of
-    # sources is part of the case, so its changes are kept too.
-    history = HistoricalRecords(m2m_fields=[sources])
+    # Change history: registered in translation.py, after the translated fields (lib/translation.py).
 
     class Meta:
         ordering = ["name"]
@@ -298,7 +296,7 @@ class Charge(models.Model):
     article = models.CharField(_("criminal-code article"), max_length=100, blank=True, help_text=_("e.g. Article 241"))
     description = models.CharField(_("in plain words"), max_length=300)
     position = models.PositiveSmallIntegerField(_("order"), default=0)
-    history = HistoricalRecords()
+    # Change history: registered in translation.py, after the translated fields (lib/translation.py).
 
     class Meta:
         ordering = ["position", "id"]
@@ -339,7 +337,7 @@ class CaseEvent(models.Model):
     text = models.TextField(_("what happened"))
     source = models.ForeignKey(Source, verbose_name=_("source"), on_delete=models.SET_NULL, null=True, blank=True)
     source_url = models.URLField(_("source link"), max_length=500, blank=True)
-    history = HistoricalRecords()
+    # Change history: registered in translation.py, after the translated fields (lib/translation.py).
 
     class Meta:
         # On one day, an exact date before a month or a year that sorts there ("day" < "month"

@@ -28,16 +28,16 @@ def appeal_form(**overrides):
     target = Target.objects.create(kind="company", name="KazMunayGaz", email="info@kmg.kz")
     copy = Target.objects.create(kind="other", name="editor@marxist.com", email="editor@marxist.com")
     data = {
-        "title": "Free Natalia Sokolova",
+        "title_en": "Free Natalia Sokolova",
         "slug": "free-natalia-sokolova",
         "status": "active",
-        "summary": "Protest",
+        "summary_en": "Protest",
         "background": "",
         "source_note": "",
         "goes_to_embassy": "on",
         "demands-TOTAL_FORMS": "1",
         "demands-INITIAL_FORMS": "0",
-        "demands-0-text": "Immediate release from prison of Natal'ya Sokolova.",
+        "demands-0-text_en": "Immediate release from prison of Natal'ya Sokolova.",
         "demands-0-position": "0",
         "recipients-TOTAL_FORMS": "2",
         "recipients-INITIAL_FORMS": "0",

@@ -26,11 +26,11 @@ def test_the_prisoner_changelist_searches_both_scripts_and_filters_by_risk(organ
 
 def test_an_organiser_adds_a_prisoner_with_a_charge_and_a_timeline_event(organiser_client):
     data = {
-        "name": "Natalia Sokolova",
+        "name_en": "Natalia Sokolova",
         "name_original": "",
         "slug": "natalia-sokolova",
         "status": "sentenced",
-        "summary": "Lawyer of the oil workers' union",
+        "summary_en": "Lawyer of the oil workers' union",
         "arrested_precision": "day",
         "sentenced_precision": "day",
         "expected_release_precision": "day",
@@ -40,14 +40,14 @@ def test_an_organiser_adds_a_prisoner_with_a_charge_and_a_timeline_event(organis
         "charges-TOTAL_FORMS": "1",
         "charges-INITIAL_FORMS": "0",
         "charges-0-article": "Article 164",
-        "charges-0-description": "Inciting social discord",
+        "charges-0-description_en": "Inciting social discord",
         "charges-0-position": "0",
         "events-TOTAL_FORMS": "1",
         "events-INITIAL_FORMS": "0",
         "events-0-date": "2011-09-02",
         "events-0-precision": "day",
         "events-0-kind": "arrest",
-        "events-0-text": "Arrested.",
+        "events-0-text_en": "Arrested.",
     }
     response = organiser_client.post(reverse("admin:prisoners_prisoner_add"), data)
     assert response.status_code == 302, response.content.decode()[:3000]

@@ -8,11 +8,11 @@ pytestmark = pytest.mark.django_db
 
 def change_form_data(prisoner, **changes):
     data = {
-        "name": prisoner.name,
+        "name_en": prisoner.name,
         "name_original": prisoner.name_original,
         "slug": prisoner.slug,
         "status": prisoner.status,
-        "summary": prisoner.summary,
+        "summary_en": prisoner.summary,
         "arrested_precision": "day",
         "sentenced_precision": "day",
         "expected_release_precision": "day",
@@ -34,7 +34,7 @@ def change_form_data(prisoner, **changes):
 def test_an_organiser_edits_a_case_and_its_history_shows_what_and_who(organiser_client, organiser, make_prisoner):
     prisoner = make_prisoner(name="Vladimir Kozlov", summary="Leader of the Alga! party")
     url = reverse("admin:prisoners_prisoner_change", args=[prisoner.pk])
-    response = organiser_client.post(url, change_form_data(prisoner, summary="Sentenced to seven and a half years"))
+    response = organiser_client.post(url, change_form_data(prisoner, summary_en="Sentenced to seven and a half years"))
     assert response.status_code == 302, response.content.decode()[:3000]
     record = prisoner.history.latest()
     assert record.history_user == organiser
@@ -52,7 +52,7 @@ def test_charges_and_events_edited_inline_appear_on_the_cases_history(organiser_
         **{
             "charges-TOTAL_FORMS": "1",
             "charges-0-article": "Article 241",
-            "charges-0-description": "Organising mass disorder",
+            "charges-0-description_en": "Organising mass disorder",
             "charges-0-position": "0",
         },
     )

@@ -45,7 +45,7 @@ def test_the_roza_tuletaeva_appeal_goes_to_the_embassy_with_copies_to_the_campai
 def test_the_other_appeals_from_the_documents_are_there():
     call_command("load_demo")
     labourstart = Appeal.objects.get(slug="stop-police-violence-against-strikers")
-    assert "cease violence against peacefully protesting oil workers" in labourstart.letters.get().body
+    assert "cease violence against peacefully protesting oil workers" in labourstart.letters.get(language="en").body
     anniversary = Appeal.objects.get(slug="zhanaozen-third-anniversary")
     assert anniversary.demands.count() == 5 and str(anniversary.deadline) == "2014-12-16"
     bar = Appeal.objects.get(slug="bar-council-business-mission-to-kazakhstan")
@@ -73,6 +73,8 @@ def test_every_demo_letter_uses_known_placeholders_and_quotes_the_documents():
     seeds = " ".join(re.sub(r"\[\d+\]", "", seeds).split())  # footnote markers are left out of the letters
     for text in LetterText.objects.all():
         assert unknown_placeholders(text.body) == [] and unknown_placeholders(text.subject) == []
+        if text.language != "en":
+            continue  # a translation of the English letter (the translations' tests check it)
         for paragraph in text.body.split("\n\n"):
             if "{" in paragraph or paragraph in BRIDGES:
                 continue

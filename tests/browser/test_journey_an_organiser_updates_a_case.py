@@ -9,13 +9,19 @@ Appeals are not built yet: the journey adds the timeline event. When appeals lan
 import datetime
 
 import pytest
-from playwright.sync_api import expect
 from django.utils import translation
 from django.utils.formats import date_format
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
-NEW_EVENT = "Supporters' letters reached the colony; she wrote back to thank them."
+NEW_EVENT = {
+    "en": "Supporters' letters reached the colony; she wrote back to thank them.",
+    "ru": "Письма сторонников дошли до колонии; она ответила и поблагодарила их.",
+    "kk": "Қолдаушылардың хаттары колонияға жетті; ол оларға алғыс айтып жауап жазды.",
+}
+# How the admin's list names her: in the organiser's language.
+NAME = {"en": "Roza Tuletaeva", "ru": "Роза Тулетаева", "kk": "Роза Тулетаева"}
 
 
 def in_language(language, text):
@@ -43,21 +49,24 @@ def test_an_organiser_adds_a_timeline_event_that_supporters_then_read(page, demo
     page.get_by_role("link", name=in_language(language, "Prisoners"), exact=True).click()
     page.get_by_role("searchbox").fill("Tuletaeva")
     page.get_by_role("button", name=in_language(language, "Search")).click()
-    page.get_by_role("link", name="Roza Tuletaeva", exact=True).click()
+    page.get_by_role("link", name=NAME[language], exact=True).click()
 
     index = int(page.locator("#id_events-TOTAL_FORMS").input_value())
     page.locator("#events-group .add-row a, #events-group .add-row button").first.click()
     page.locator(f"#id_events-{index}-date").fill("2014-12-01")
     page.locator(f"#id_events-{index}-precision").select_option("month")
     page.locator(f"#id_events-{index}-kind").select_option("statement")
-    page.locator(f"#id_events-{index}-text").fill(NEW_EVENT)
+    # The English text is the original, always written; the organiser's own language beside it.
+    page.locator(f"#id_events-{index}-text_en").fill(NEW_EVENT["en"])
+    if language != "en":
+        page.locator(f"#id_events-{index}-text_{language}").fill(NEW_EVENT[language])
     page.get_by_role("button", name=in_language(language, "Save"), exact=True).click()
     expect(page.locator(".messagelist .success")).to_have_count(1)
 
     prefix = "" if language == "en" else f"/{language}"
     page.goto(f"{prefix}/prisoners/roza-tuletaeva/")
     last_event = page.locator("ol.timeline > li").last
-    assert NEW_EVENT in last_event.inner_text()
+    assert NEW_EVENT[language] in last_event.inner_text()
     with translation.override(language):
         month = date_format(datetime.date(2014, 12, 1), "YEAR_MONTH_FORMAT")
         kind = str(translation.gettext("Statement"))
