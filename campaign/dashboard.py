@@ -54,11 +54,13 @@ def signatures_per_day(today, days=CHART_DAYS):
     counts = daily_counts(
         Signature.objects.confirmed().filter(petition__status=Petition.Status.OPEN),
         "confirmed_at",
-        "petition__title",
+        "petition_id",
         today - datetime.timedelta(days=days - 1),
         today,
     )
-    return list(counts.items())
+    # Named by title in the organiser's language (a title is one column per language).
+    titles = {petition.pk: petition.title for petition in Petition.objects.filter(pk__in=counts)}
+    return [(titles[pk], per_day) for pk, per_day in counts.items()]
 
 
 # Letters and signatures waiting ----------------------------------------------------------

@@ -16,9 +16,12 @@ one of the given objects has such a text; `translation_note` says that a text sh
 page's language is a translation. All of them do nothing on an English page.
 """
 
+import re
+
 from django import template
 from django.conf import settings
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 
 from .translation import in_language, is_shown_in_original, translated_fields
@@ -81,3 +84,23 @@ def translation_note(obj):
         '<p class="translation-note small text-body-secondary">{}</p>',
         gettext("Translated from English."),
     )
+
+
+LATIN_RUN = re.compile(r"[A-Za-z][\w’'&-]*(?:[ ,:.!?&-]+[A-Za-z0-9][\w’'&-]*)*", re.ASCII)
+
+
+@register.filter(needs_autoescape=True)
+def marks_english(text, autoescape=True):
+    """In a Russian or Kazakh text, each run in Latin script (an English document's title, the
+    Latin spelling of a name) in a span of its own language:
+    {{ appeal.source_note|marks_english|linebreaks }}."""
+    if _page_language() == settings.LANGUAGE_CODE or not text:
+        return text
+    escape = conditional_escape if autoescape else str
+    parts, end = [], 0
+    for run in LATIN_RUN.finditer(str(text)):
+        parts.append(escape(text[end : run.start()]))
+        parts.append(format_html('<span lang="{}">{}</span>', settings.LANGUAGE_CODE, run.group(0)))
+        end = run.end()
+    parts.append(escape(text[end:]))
+    return mark_safe("".join(str(part) for part in parts))

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
 
 from appeals.models import Appeal
 from petitions.models import Petition
@@ -153,3 +154,16 @@ def test_a_letter_can_be_written_in_a_language_other_than_the_pages(client):
     russian_page = client.post(f"/ru/appeals/{appeal.slug}/letter/", data).content.decode()
     assert '<html lang="ru"' in russian_page
     assert appeal.letters.get(language="en").subject in russian_page
+
+
+def test_an_english_title_inside_a_russian_text_carries_its_own_language():
+    from django.template import Context, Template
+
+    template = Template("{% load content_language %}{{ note|marks_english }}")
+    note = "Перевод с английского. «Roza Tuletaeva starts hunger strike» («Роза Тулетаева <объявила> голодовку»)"
+    with translation.override("ru"):
+        html = template.render(Context({"note": note}))
+    assert '«<span lang="en">Roza Tuletaeva starts hunger strike</span>»' in html
+    assert "&lt;объявила&gt;" in html  # still escaped
+    with translation.override("en"):
+        assert template.render(Context({"note": "A <b>title</b>"})) == "A &lt;b&gt;title&lt;/b&gt;"

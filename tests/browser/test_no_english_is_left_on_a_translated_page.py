@@ -22,6 +22,8 @@ KEPT_IN_LATIN |= {"Telegram", "WhatsApp", "Facebook", "X", "Twitter", "Atom", "Q
 # protest it names, as the documents write them.
 KEPT_IN_LATIN |= {"Socialism", "Today", "People", "Nature", "Pussy", "Riot", "South", "Audley", "Street", "Mayfair"}
 KEPT_IN_LATIN |= {"London"}
+# Organisations that write their names in Latin letters in every language (locale/GLOSSARY.md).
+KEPT_IN_LATIN |= {"LabourStart"}
 
 VISIBLE_TEXT_IN_PAGE_LANGUAGE = """
 () => {
