@@ -121,3 +121,36 @@ def test_a_supporter_can_write_the_demo_model_letter(client):
     page = page.decode()
     assert "We, Jane Doe, wish to protest against the brutal repression of the workers of Kazakhstan." in page
     assert "our directory has no embassy for France yet" in page
+
+
+@pytest.mark.parametrize(
+    "country, street",
+    [
+        ("GB", "125 Pall Mall"),
+        ("DE", "Nordendstraße 14-17"),
+        ("RU", "Chistoprudny bulvar 3A"),
+        ("KR", "53, Jangmun-ro"),
+        ("IS", "125 Pall Mall"),
+    ],
+)
+def test_the_demo_model_letter_from_this_country_reaches_a_real_embassy_address(client, country, street):
+    call_command("load_demo")
+    call_command("load_embassies")
+    appeal = Appeal.objects.get(slug="oil-workers-model-letter-of-protest")
+    page = client.post(reverse("appeals:letter", args=[appeal.slug]), {"name": "Jane Doe", "country": country})
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert street in html and "Address checked on" in html
+    assert "our directory has no embassy for" not in html
+
+
+def test_the_demo_model_letter_from_paris_says_the_directory_has_no_embassy_for_france_yet(client):
+    # No page anyone can open gives the Paris embassy's address (appeals/data/EMBASSIES.md), so
+    # the letter says so rather than guessing; it still goes to the President's office.
+    call_command("load_demo")
+    call_command("load_embassies")
+    appeal = Appeal.objects.get(slug="oil-workers-model-letter-of-protest")
+    html = client.post(reverse("appeals:letter", args=[appeal.slug]), {"name": "Jane Doe", "country": "FR"}).content
+    html = html.decode()
+    assert "our directory has no embassy for France yet" in html
+    assert "Ak-Orda" in html and "Pierre Charron" not in html and "Tilsitt" not in html

@@ -54,6 +54,16 @@ def test_the_moscow_phone_is_left_blank_because_the_sources_disagree():
 def test_it_ships_at_least_the_countries_the_research_found(shipped):
     countries = set(Target.objects.filter(kind__in=["embassy", "consulate"]).values_list("country", flat=True))
     assert {"GB", "DE", "RU", "IT", "ES", "CZ", "US", "BG", "LV", "PL", "NO", "UA", "IE", "UZ"} <= countries
+    assert {"KR", "IN", "IS", "AD", "MT", "SM", "BD", "BT", "LK", "MV"} <= countries
+
+
+def test_every_entry_served_from_abroad_uses_an_address_shipped_for_its_own_country():
+    items = directory.entries()
+    own = {item["country"]: item["postal_address"] for item in items if not item["based_in"]}
+    for item in items:
+        if item["based_in"]:
+            assert item["postal_address"] == own[item["based_in"]], item["key"]
+            assert "Accreditation" in item["notes"] and "http" in item["notes"], item["key"]
 
 
 # Loading ---------------------------------------------------------------------------------
@@ -148,6 +158,8 @@ def test_the_directory_says_when_and_where_each_address_was_checked(client, ship
         ("DE", "Nordendstraße 14-17"),
         ("RU", "Chistoprudny bulvar 3A"),
         ("IT", "Via Cassia 471"),
+        ("KR", "53, Jangmun-ro"),
+        ("IN", "61, Poorvi Marg"),
     ],
 )
 def test_a_letter_from_this_country_goes_to_a_real_embassy_address(client, shipped, make_appeal, country, street):
@@ -180,6 +192,23 @@ def test_where_kazakhstan_has_no_embassy_the_letter_goes_to_the_one_accredited_a
     assert response.status_code == 200
     assert "125 Pall Mall" in html
     assert "Kazakhstan has no embassy in Ireland; its embassy in United Kingdom is accredited to Ireland." in html
+
+
+@pytest.mark.parametrize(
+    "country, street, name, base",
+    [
+        ("IS", "125 Pall Mall", "Iceland", "United Kingdom"),
+        ("MT", "Via Cassia 471", "Malta", "Italy"),
+        ("LK", "61, Poorvi Marg", "Sri Lanka", "India"),
+    ],
+)
+def test_more_countries_served_from_a_neighbours_embassy_say_so(
+    client, shipped, make_appeal, country, street, name, base
+):
+    appeal = make_appeal(goes_to_embassy=True)
+    html = post_letter(client, appeal, country).content.decode()
+    assert street in html
+    assert f"Kazakhstan has no embassy in {name}; its embassy in {base} is accredited to {name}." in html
 
 
 def test_a_country_without_any_entry_says_so_rather_than_guessing(client, shipped, make_appeal):
