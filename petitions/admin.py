@@ -433,6 +433,10 @@ class PaperBatchAdmin(NoSignerNamesInTheLog, admin.ModelAdmin):
     def get_inlines(self, request, obj):
         return [] if self._row_count(obj) > INLINE_ROWS_LIMIT else self.inlines
 
+    def get_changeform_initial_data(self, request):
+        # Sheets are most often printed in the language the organiser works in.
+        return {"language": request.LANGUAGE_CODE} | super().get_changeform_initial_data(request)
+
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if self._row_count(obj):
@@ -442,7 +446,7 @@ class PaperBatchAdmin(NoSignerNamesInTheLog, admin.ModelAdmin):
         return fields
 
     def get_fields(self, request, obj=None):
-        fields = ["petition", "collected_where", "collected_on", "collected_by", "notes"]
+        fields = ["petition", "collected_where", "collected_on", "collected_by", "language", "notes"]
         if self._row_count(obj) > INLINE_ROWS_LIMIT:
             fields.append("signatures_link")
         return fields

@@ -153,6 +153,13 @@ class PaperBatch(models.Model):
     collected_on = models.DateField(_("collected on"), default=timezone.localdate)
     collected_by = models.CharField(_("collected by"), max_length=200, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    language = models.CharField(
+        _("language of the sheets"),
+        max_length=7,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The language the signers read the sheet in: the news of the hand-over reaches them in it."),
+    )
     created_at = models.DateTimeField(_("keyed in"), auto_now_add=True)
 
     class Meta:
@@ -197,8 +204,8 @@ class Signature(models.Model):
     comment = models.TextField(_("comment"), max_length=1000, blank=True)
     public = models.BooleanField(_("listed publicly"), default=False)
     wants_updates = models.BooleanField(_("wants updates"), default=False)
-    # The language of the page the signer signed on: their emails, and the pages their
-    # links open, are in it. Blank (paper signatures): the site's first language.
+    # The language of the page the signer signed on (of the sheet, for paper signatures):
+    # their emails, and the pages their links open, are in it. Blank: the site's first language.
     language = models.CharField(_("language"), max_length=7, choices=settings.LANGUAGES, blank=True, db_default="")
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PENDING)
     source = models.CharField(_("source"), max_length=10, choices=Source, default=Source.ONLINE)

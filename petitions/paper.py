@@ -250,6 +250,7 @@ def _paper_signature(batch, row, now, duplicate, email_hash):
         email_hash=email_hash,
         possible_duplicate=duplicate,
         nonce=secrets.token_urlsafe(16),  # bulk_create skips Signature.save()
+        language=batch.language,
     )
 
 
