@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import transaction
 
 from lib.history import bring_up_to_date, edited_by_someone
-from lib.translation import translated_fields, translations_beside, with_translations
+from lib.translation import in_original_language, translated_fields, translations_beside, with_translations
 from prisoners.models import Prisoner
 
 from .models import Appeal, Demand, LetterText, Recipient, Target
@@ -92,6 +92,7 @@ def _parts(appeal):
     )
 
 
+@in_original_language  # the files' plain texts are the English ones
 @transaction.atomic
 def load(data_path=DATA):
     data = json.loads(Path(data_path).read_text(encoding="utf-8"))

@@ -4,6 +4,9 @@ loaded from data/embassies.json (see the README for how it was made and how to u
 Loading is keyed and careful with people's work: an entry is created once; an entry nobody
 has edited follows the data file when it changes; an entry an organiser edited, or deleted,
 or entered by hand under the same name, is left as they left it.
+
+An entry's name, organisation and salutation in Russian and Kazakh are under its "ru" and
+"kk" keys: a letter in Russian to the London embassy opens «Ваше превосходительство».
 """
 
 import datetime
@@ -11,9 +14,11 @@ import json
 import re
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 
-from lib.history import edited_by_someone
+from lib.history import bring_up_to_date, edited_by_someone
+from lib.translation import in_original_language, translated_fields, with_translations
 
 from .models import Target
 
@@ -48,9 +53,11 @@ def _fields(item):
     if item.get("source_date"):
         notes.insert(0, f"The source is dated {item['source_date']}.")
     fields["notes"] = "\n".join(n for n in notes if n)
-    return fields
+    translated = {code: item.get(code, {}) for code, _ in settings.LANGUAGES if code != settings.LANGUAGE_CODE}
+    return with_translations(fields, translated_fields(Target), translated)
 
 
+@in_original_language  # the files' plain texts are the English ones
 @transaction.atomic
 def load(data_path=DATA):
     """Returns (created, updated, left alone)."""
@@ -72,10 +79,6 @@ def load(data_path=DATA):
         if edited_by_someone(target):
             left += 1
             continue
-        changed = [name for name, value in fields.items() if getattr(target, name) != value]
-        if changed:
-            for name in changed:
-                setattr(target, name, fields[name])
-            target.save()
+        if bring_up_to_date(target, fields):
             updated += 1
     return created, updated, left

@@ -7,12 +7,14 @@ import io
 from dataclasses import dataclass, field
 
 from django import forms
+from django.conf import settings
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django_countries import countries
 
 from lib.countries import country_code
+from lib.translation import in_original_language
 
 from .letters import Sender, render_letter
 from .models import Appeal, LetterSent, Recipient, Target
@@ -146,7 +148,9 @@ def parse_embassy_csv(text):
         file_errors.append(_("Unknown columns ignored: %(cols)s.") % {"cols": ", ".join(unknown)})
     reader.fieldnames = headers
     rows = []
-    existing = {(t.country.code, t.kind, t.name): t for t in Target.objects.filter(kind__in=DIRECTORY_KINDS)}
+    # The file's names, organisations and salutations are the English texts (name_en, …).
+    with translation.override(settings.LANGUAGE_CODE):
+        existing = {(t.country.code, t.kind, t.name): t for t in Target.objects.filter(kind__in=DIRECTORY_KINDS)}
     seen = set()
     for number, raw in enumerate(reader, start=2):
         data = {c: (raw.get(c) or "").strip() for c in COLUMNS if c in headers}
@@ -168,9 +172,10 @@ def parse_embassy_csv(text):
         else:
             row.cleaned = {name: form.cleaned_data[name] for name in data}
             if current is not None:
-                row.changes = [
-                    name for name, value in row.cleaned.items() if _stored(current, name) != _stored_value(value)
-                ]
+                with translation.override(settings.LANGUAGE_CODE):
+                    row.changes = [
+                        name for name, value in row.cleaned.items() if _stored(current, name) != _stored_value(value)
+                    ]
                 row.duplicate = not row.changes
         if key in seen:
             row.errors.append(_("This embassy is on an earlier line of the file too."))
@@ -191,6 +196,7 @@ def _stored_value(value):
 
 
 @transaction.atomic
+@in_original_language
 def import_embassies(text):
     """Add the entries of a checked CSV and update the ones already in the directory with the
     file's columns. Saves nothing when any row has an error. Returns ((created, updated,

@@ -10,8 +10,11 @@ HistoricalRecords()` in models.py: otherwise its history would miss the Russian 
 texts (simple_history's "common issues", django-modeltranslation).
 """
 
+import functools
+
 import simple_history
 from django.conf import settings
+from django.utils import translation
 from django.utils.translation import get_language
 from modeltranslation.translator import TranslationOptions, translator
 from modeltranslation.utils import build_localized_fieldname
@@ -24,6 +27,19 @@ def translate(model, fields, **history_options):
     translator.register(model, options)
     if history_options.pop("history", True):
         simple_history.register(model, **history_options)
+
+
+def in_original_language(function):
+    """For code that reads and writes translated texts by their plain names (target.name) and
+    means the English original, whatever language the admin page is in: CSV imports, loaders.
+    `name=` in a lookup, and `obj.name = …`, then use name_en."""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        with translation.override(settings.LANGUAGE_CODE):
+            return function(*args, **kwargs)
+
+    return wrapper
 
 
 def translated_fields(model):

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from appeals.models import Appeal
 from lib.history import bring_up_to_date, edited_by_someone
-from lib.translation import translated_fields, translations_beside, with_translations
+from lib.translation import in_original_language, translated_fields, translations_beside, with_translations
 from prisoners.models import Prisoner
 
 from . import services
@@ -65,6 +65,7 @@ def demo_signatures(petition, count, now):
         )
 
 
+@in_original_language  # the files' plain texts are the English ones
 @transaction.atomic
 def load(data_path=DATA):
     data = json.loads(Path(data_path).read_text(encoding="utf-8"))

@@ -16,7 +16,7 @@ from pathlib import Path
 from django.db import transaction
 
 from lib.history import bring_up_to_date, edited_by_someone
-from lib.translation import translated_fields, translations_beside, with_translations
+from lib.translation import in_original_language, translated_fields, translations_beside, with_translations
 
 from .models import CaseEvent, Charge, PlaceOfDetention, Prisoner, Source
 
@@ -78,6 +78,7 @@ def _as_in_file(objects, items):
     return [{name: getattr(obj, name) for name in columns} for obj in objects]
 
 
+@in_original_language  # the files' plain texts are the English ones
 @transaction.atomic
 def load(data_path=DATA):
     data = json.loads(Path(data_path).read_text(encoding="utf-8"))

@@ -148,6 +148,20 @@ def test_importing_an_updated_list_updates_the_entries_already_in_the_directory(
     assert (created, updated, unchanged) == (0, 0, 2)
 
 
+def test_an_import_from_the_russian_admin_updates_the_english_texts_and_keeps_the_russian(make_embassy):
+    from django.utils import translation
+
+    from appeals.services import import_embassies
+
+    make_embassy("FR", name="Ambassade du Kazakhstan", name_ru="Посольство Казахстана во Франции", postal_address="Old")
+    with translation.override("ru"):
+        (created, updated, unchanged), _rows = import_embassies(CSV_OK)
+    assert (created, updated, unchanged) == (1, 1, 0)  # found by its English name, not added again
+    embassy = Target.objects.get(country="FR")
+    assert (embassy.name_en, embassy.name_ru) == ("Ambassade du Kazakhstan", "Посольство Казахстана во Франции")
+    assert embassy.postal_address == "59 rue Example\nParis"
+
+
 def test_a_csv_with_bad_rows_shows_each_error_and_imports_nothing(organiser_client):
     text = "country,name,email\nFR,Ambassade,not-an-email\nAtlantis,Embassy,\nDE,,kz.de@example.org\n"
     response = upload(organiser_client, text)

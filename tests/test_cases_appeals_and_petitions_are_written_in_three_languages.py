@@ -167,3 +167,19 @@ def test_an_english_title_inside_a_russian_text_carries_its_own_language():
     assert "&lt;объявила&gt;" in html  # still escaped
     with translation.override("en"):
         assert template.render(Context({"note": "A <b>title</b>"})) == "A &lt;b&gt;title&lt;/b&gt;"
+
+
+def test_a_russian_letter_to_the_london_embassy_opens_in_russian(client):
+    call_command("load_demo", verbosity=0)
+    call_command("load_embassies", verbosity=0)
+    appeal = Appeal.objects.get(slug="free-vadim-kuramshin")
+    data = {"name": "Ivan Petrov", "country": "GB", "town": "London", "language": "ru"}
+    html = client.post(f"/appeals/{appeal.slug}/letter/", data).content.decode()
+    assert "Ваше превосходительство" in html
+    assert "Your Excellency" not in html
+    # The directory on a Russian page names the embassy in Russian.
+    directory = client.get("/ru/appeals/embassies/").content.decode()
+    assert "Посольство Республики Казахстан в Великобритании" in directory
+    data["language"] = "en"
+    english = client.post(f"/ru/appeals/{appeal.slug}/letter/", data).content.decode()
+    assert "Your Excellency" in english
