@@ -11,12 +11,13 @@ texts (simple_history's "common issues", django-modeltranslation).
 """
 
 import functools
+import json
 
 import simple_history
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import get_language
-from modeltranslation.translator import TranslationOptions, translator
+from modeltranslation.translator import NotRegistered, TranslationOptions, translator
 from modeltranslation.utils import build_localized_fieldname
 
 
@@ -25,8 +26,7 @@ def translate(model, fields, **history_options):
     are HistoricalRecords' own, m2m_fields say)."""
     options = type(f"{model.__name__}TranslationOptions", (TranslationOptions,), {"fields": tuple(fields)})
     translator.register(model, options)
-    if history_options.pop("history", True):
-        simple_history.register(model, **history_options)
+    simple_history.register(model, **history_options)
 
 
 def in_original_language(function):
@@ -46,7 +46,7 @@ def translated_fields(model):
     """The names of `model`'s translated fields ("summary", …), or () if it has none."""
     try:
         return tuple(translator.get_options_for_model(model).fields)
-    except Exception:  # modeltranslation.translator.NotRegistered, for a model with none
+    except NotRegistered:
         return ()
 
 
@@ -69,8 +69,6 @@ def is_shown_in_original(instance, field):
 def translations_beside(path):
     """The translations of a demo file, from the files beside it: prisoners.json ->
     {"ru": <prisoners.ru.json>, "kk": <prisoners.kk.json>}, for the languages that have one."""
-    import json
-
     found = {}
     for code, _ in settings.LANGUAGES:
         translated = path.with_name(f"{path.stem}.{code}{path.suffix}")
