@@ -183,3 +183,14 @@ def test_a_russian_letter_to_the_london_embassy_opens_in_russian(client):
     data["language"] = "en"
     english = client.post(f"/ru/appeals/{appeal.slug}/letter/", data).content.decode()
     assert "Your Excellency" in english
+
+
+def test_the_demands_in_a_letter_are_in_the_letters_language_not_the_pages(client):
+    call_command("load_demo", verbosity=0)
+    appeal = Appeal.objects.get(slug="free-vadim-kuramshin")
+    demand = appeal.demands.first()
+    data = {"name": "Ivan Petrov", "country": "RU", "town": "Moscow", "language": "en"}
+    english_letter_on_a_russian_page = client.post(f"/ru/appeals/{appeal.slug}/letter/", data).content.decode()
+    letter = re.search(r"<textarea[^>]*>(.*?)</textarea>", english_letter_on_a_russian_page, re.S).group(1)
+    assert demand.text_en in letter
+    assert demand.text_ru not in letter

@@ -160,6 +160,7 @@ def batch_fields(petition):
         "collected_where": "Picket, KazMinerals office, London",
         "collected_on": "2026-05-01",
         "collected_by": "Anna",
+        "language": "en",
         "notes": "",
     }
 
