@@ -55,7 +55,8 @@ def test_it_ships_at_least_the_countries_the_research_found(shipped):
     countries = set(Target.objects.filter(kind__in=["embassy", "consulate"]).values_list("country", flat=True))
     assert {"GB", "DE", "RU", "IT", "ES", "CZ", "US", "BG", "LV", "PL", "NO", "UA", "IE", "UZ"} <= countries
     assert {"KR", "IN", "IS", "AD", "MT", "SM", "BD", "BT", "LK", "MV"} <= countries
-    assert {"FR", "MC"} <= countries
+    assert {"FR", "MC", "FI", "PK", "GE", "PT"} <= countries
+    assert len(countries) >= 30
 
 
 def test_every_entry_served_from_abroad_uses_an_address_shipped_for_its_own_country():
@@ -162,6 +163,10 @@ def test_the_directory_says_when_and_where_each_address_was_checked(client, ship
         ("KR", "53, Jangmun-ro"),
         ("IN", "61, Poorvi Marg"),
         ("FR", "59 rue Pierre Charron"),
+        ("FI", "Hopeasalmentie 4"),
+        ("PK", "House 11, Street 45, Sector F-8/1"),
+        ("GE", "Lvov St. 77"),
+        ("PT", "Rua Pêro da Covilhã 20"),
     ],
 )
 def test_a_letter_from_this_country_goes_to_a_real_embassy_address(client, shipped, make_appeal, country, street):
