@@ -117,10 +117,10 @@ def test_an_appeal_nobody_touched_follows_the_file():
 def test_a_supporter_can_write_the_demo_model_letter(client):
     call_command("load_demo")
     appeal = Appeal.objects.get(slug="oil-workers-model-letter-of-protest")
-    page = client.post(reverse("appeals:letter", args=[appeal.slug]), {"name": "Jane Doe", "country": "FR"}).content
+    page = client.post(reverse("appeals:letter", args=[appeal.slug]), {"name": "Jane Doe", "country": "BE"}).content
     page = page.decode()
     assert "We, Jane Doe, wish to protest against the brutal repression of the workers of Kazakhstan." in page
-    assert "our directory has no embassy for France yet" in page
+    assert "our directory has no embassy for Belgium yet" in page
 
 
 @pytest.mark.parametrize(
@@ -131,6 +131,8 @@ def test_a_supporter_can_write_the_demo_model_letter(client):
         ("RU", "Chistoprudny bulvar 3A"),
         ("KR", "53, Jangmun-ro"),
         ("IS", "125 Pall Mall"),
+        ("FR", "59 rue Pierre Charron"),
+        ("MC", "59 rue Pierre Charron"),
     ],
 )
 def test_the_demo_model_letter_from_this_country_reaches_a_real_embassy_address(client, country, street):
@@ -144,13 +146,16 @@ def test_the_demo_model_letter_from_this_country_reaches_a_real_embassy_address(
     assert "our directory has no embassy for" not in html
 
 
-def test_the_demo_model_letter_from_paris_says_the_directory_has_no_embassy_for_france_yet(client):
-    # No page anyone can open gives the Paris embassy's address (appeals/data/EMBASSIES.md), so
-    # the letter says so rather than guessing; it still goes to the President's office.
+def test_the_demo_model_letter_from_paris_reaches_the_embassy_and_says_where_its_address_came_from(client):
+    # The Paris address comes from a secondary, undated page (appeals/data/EMBASSIES.md): the letter
+    # shows it with the day it was read and a link to that page, and still goes to the President's office.
     call_command("load_demo")
     call_command("load_embassies")
     appeal = Appeal.objects.get(slug="oil-workers-model-letter-of-protest")
     html = client.post(reverse("appeals:letter", args=[appeal.slug]), {"name": "Jane Doe", "country": "FR"}).content
     html = html.decode()
-    assert "our directory has no embassy for France yet" in html
-    assert "Ak-Orda" in html and "Pierre Charron" not in html and "Tilsitt" not in html
+    assert "59 rue Pierre Charron" in html and "75008 Paris" in html
+    assert "Embassy of the Republic of Kazakhstan in France" in html
+    assert "Address checked on 29 November 2026, from" in html
+    assert "github.com/alnidok/TACountries" in html
+    assert "Ak-Orda" in html and "our directory has no embassy for" not in html and "Tilsitt" not in html

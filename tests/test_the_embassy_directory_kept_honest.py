@@ -55,6 +55,8 @@ def test_it_ships_at_least_the_countries_the_research_found(shipped):
     countries = set(Target.objects.filter(kind__in=["embassy", "consulate"]).values_list("country", flat=True))
     assert {"GB", "DE", "RU", "IT", "ES", "CZ", "US", "BG", "LV", "PL", "NO", "UA", "IE", "UZ"} <= countries
     assert {"KR", "IN", "IS", "AD", "MT", "SM", "BD", "BT", "LK", "MV"} <= countries
+    assert {"FR", "MC", "FI", "PK", "GE", "PT"} <= countries
+    assert len(countries) >= 30
 
 
 def test_every_entry_served_from_abroad_uses_an_address_shipped_for_its_own_country():
@@ -160,6 +162,11 @@ def test_the_directory_says_when_and_where_each_address_was_checked(client, ship
         ("IT", "Via Cassia 471"),
         ("KR", "53, Jangmun-ro"),
         ("IN", "61, Poorvi Marg"),
+        ("FR", "59 rue Pierre Charron"),
+        ("FI", "Hopeasalmentie 4"),
+        ("PK", "House 11, Street 45, Sector F-8/1"),
+        ("GE", "Lvov St. 77"),
+        ("PT", "Rua Pêro da Covilhã 20"),
     ],
 )
 def test_a_letter_from_this_country_goes_to_a_real_embassy_address(client, shipped, make_appeal, country, street):
@@ -200,6 +207,7 @@ def test_where_kazakhstan_has_no_embassy_the_letter_goes_to_the_one_accredited_a
         ("IS", "125 Pall Mall", "Iceland", "United Kingdom"),
         ("MT", "Via Cassia 471", "Malta", "Italy"),
         ("LK", "61, Poorvi Marg", "Sri Lanka", "India"),
+        ("MC", "59 rue Pierre Charron", "Monaco", "France"),
     ],
 )
 def test_more_countries_served_from_a_neighbours_embassy_say_so(
@@ -213,10 +221,10 @@ def test_more_countries_served_from_a_neighbours_embassy_say_so(
 
 def test_a_country_without_any_entry_says_so_rather_than_guessing(client, shipped, make_appeal):
     appeal = make_appeal(goes_to_embassy=True)
-    response = post_letter(client, appeal, "FR")
+    response = post_letter(client, appeal, "BE")
     html = response.content.decode()
     assert response.status_code == 200
-    assert "our directory has no embassy for France yet" in html
+    assert "our directory has no embassy for Belgium yet" in html
 
 
 # What organisers see ---------------------------------------------------------------------
