@@ -183,6 +183,13 @@ def main():
     parser.add_argument("--small", type=int, default=100)
     parser.add_argument("--cache-url", default="redis://127.0.0.1:6379/14")
     parser.add_argument("--keep-db", action="store_true")
+    parser.add_argument(
+        "--only",
+        action="append",
+        metavar="WORDS",
+        help="measure only the pages whose label contains WORDS (e.g. 'letter'; repeatable); the floors always run. "
+        "With no petition page asked for, add --signatures 0 to skip loading a million signatures",
+    )
     args = parser.parse_args()
 
     ps.DB_NAME = DB_NAME  # petition_signing's database helpers, on this script's database
@@ -247,6 +254,8 @@ def main():
             ("signing (POST, 302)", f"/petitions/{small.slug}/sign/", lua_post(f"/petitions/{small.slug}/sign/", cookie, sign_body), 302),
             ("floor: bare view, GET (last)", "/bench/bare/", lua_get(), 200),
         ]  # fmt: skip
+        if args.only:
+            targets = [t for t in targets if t[0].startswith("floor") or any(word in t[0] for word in args.only)]
 
         print("\nchecks: each page answers as a visitor expects before it is measured")
         for label, path, _script, expected in targets:
