@@ -41,6 +41,11 @@ class CountrySelect(forms.Select):
             '<select name="{}"{}>{}</select>', name, flatatt(self.build_attrs(self.attrs, attrs)), options
         )
 
+    def use_required_attribute(self, initial):
+        # Select finds out whether its first option is empty by translating and listing all
+        # 250 choices, on every form drawn; this list always opens with "Choose your country".
+        return not self.is_hidden
+
 
 class CountryField(forms.ChoiceField):
     """A country from the list. A value is checked by looking it up rather than by
