@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from lib.countries import country_code
+from lib.pagecache import kept
 
 from .letters import Sender, render_letter
 from .models import Appeal, LetterSent, Recipient, Target
@@ -55,7 +56,8 @@ def build_letters(appeal, sender_data, today=None):
     targets = [r.target for r in recipients if r.role == Recipient.Role.TO]
     cc = [r.target.email for r in recipients if r.role == Recipient.Role.CC and r.target.email]
     if appeal.goes_to_embassy and code:
-        embassies = embassies_for(code)
+        # Public directory entries, kept a few seconds: a surge of letters asks for the same few.
+        embassies = kept(f"embassies:{code}", lambda: embassies_for(code))
         result.embassy_missing = not embassies
         targets = embassies + targets
     demands = [demand.text for demand in appeal.demands.all()]
