@@ -10,6 +10,7 @@ The mailto: link follows RFC 6068: every field is percent-encoded as UTF-8, so n
 typed (CR/LF, &, ?, %, quotes) can end a field early or add a header.
 """
 
+import functools
 import re
 from dataclasses import dataclass, field
 from urllib.parse import quote
@@ -142,7 +143,7 @@ def render_letter(letter_text, demands, sender, target=None, cc=(), today=None):
             "salutation": str(target.opening if target else _("Dear Sir or Madam,")),
             "recipient_name": target.display_name if target else "",
             "demands": numbered(demands),
-            "date": date_format(today, "DATE_FORMAT"),  # as the letter's language writes a date (campaign/formats)
+            "date": written_date(today, translation.get_language()),
         }
     subject = one_line(fill(letter_text.subject, values))
     body = fill(letter_text.body, values).strip("\n")
@@ -153,6 +154,14 @@ def render_letter(letter_text, demands, sender, target=None, cc=(), today=None):
         subject=subject,
         body=body,
     )
+
+
+@functools.lru_cache(maxsize=32)
+def written_date(day, language):
+    """The day as the language writes a date in a letter (campaign/formats). Every letter of
+    the day in a language asks for the same one: made once, not once per letter."""
+    with translation.override(language):
+        return date_format(day, "DATE_FORMAT")
 
 
 def one_line(text):

@@ -10,9 +10,8 @@ from django import forms
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django_countries import countries
 
-from lib.countries import country_code
+from lib.countries import country_code, country_name
 from lib.pagecache import kept
 
 from .letters import Sender, render_letter
@@ -39,13 +38,12 @@ def build_letters(appeal, sender_data, today=None):
     code = sender_data.get("country") or ""
     letter_text = pick_letter_text(appeal, sender_data.get("language") or "")
     # The page speaks the supporter's language; the letter names the country in its own.
-    country_name = str(countries.name(code)) if code else ""
-    result = LetterSet(letters=[], embassy_asked=appeal.goes_to_embassy, country_name=country_name)
+    result = LetterSet(letters=[], embassy_asked=appeal.goes_to_embassy, country_name=country_name(code))
     if letter_text is None:
         return result
     result.language = letter_text.language
     with translation.override(letter_text.language):
-        country_in_letter = str(countries.name(code)) if code else ""
+        country_in_letter = country_name(code)
     sender = Sender(
         name=sender_data["name"],
         organisation=sender_data.get("organisation", ""),

@@ -2,8 +2,10 @@
 gets back (to send, copy, print or download), "I've sent it", and the embassy directory."""
 
 import dataclasses
+import functools
 from types import SimpleNamespace
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.db.models import Prefetch, Q
@@ -73,7 +75,10 @@ def _kept_appeal(slug):
 
 
 def _languages(appeal):
-    return [(text.language, text.get_language_display()) for text in appeal.letters.all()]
+    # As get_language_display() names them, without translating every language's name to
+    # look up each one (most of the cost of a letter form's languages).
+    names = dict(settings.LANGUAGES)
+    return [(text.language, str(names.get(text.language, text.language))) for text in appeal.letters.all()]
 
 
 def _sender_form(request, appeal, data=None):
@@ -158,16 +163,17 @@ def _letter_page(request, appeal, form, letter_set, edited):
     link), with slots where the sender's details go; those are put in per request, escaped,
     and never kept (lib/pagecache.py)."""
     letters = letter_set.letters
-    too_long = [letter.mailto_is_too_long for letter in letters]
+    links = [letter.mailto for letter in letters]
+    too_long = [len(link) > MAILTO_LIMIT for link in links]
     values = {
         **{f"field-{field.name}": field.value() or "" for field in form},
         "country": letter_set.country_name,
-        "sent-country": SentForm(initial={"country": form.cleaned_data.get("country", "")})["country"],
+        "sent-country": _sent_country_list(get_language(), form.cleaned_data.get("country", "")),
     }
     for i, letter in enumerate(letters):
         values[f"subject-{i}"] = letter.subject
         values[f"body-{i}"] = letter.body
-        values[f"mailto-{i}"] = letter.mailto_without_body if too_long[i] else letter.mailto
+        values[f"mailto-{i}"] = letter.mailto_without_body if too_long[i] else links[i]
 
     def draw():
         # The letters as the kept page has them: their recipients, and slots for the rest. The
@@ -208,6 +214,13 @@ def _letter_page(request, appeal, form, letter_set, edited):
     )
     key = f"letter:{appeal.pk}:{appeal.updated_at.isoformat()}:{get_language()}:{letter_set.language}:{shape}"
     return fill(drawn_once(request, key, draw), request, values)
+
+
+@functools.lru_cache(maxsize=1024)
+def _sent_country_list(language, code):
+    """The "I've sent it" form's country list with the sender's country chosen. There are
+    some 250 of them per language: each is drawn once, as lib/countries keeps its options."""
+    return str(SentForm(initial={"country": code})["country"])
 
 
 @never_cache

@@ -32,6 +32,7 @@ escaped, per request. What is kept holds the appeal's public content and placeho
 import functools
 import hashlib
 import re
+import time
 
 from django.conf import settings
 from django.core.cache import caches
@@ -47,6 +48,8 @@ CSRF_PLACEHOLDER = "csrf-token-7f3c0b1e9d2a4c58"  # what the cached page carries
 NEUTRAL_COOKIES = {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME}
 SLOT = "slot-3e9a61c4"  # what a kept page carries where a visitor's own value goes
 SLOT_RE = re.compile(re.escape(SLOT) + r"\[([\w-]+)\]")
+KEPT_MAX = 1000
+_kept = {}  # key: (until, value), for `kept`
 
 
 def placeholders(request):
@@ -145,13 +148,19 @@ def _fill(response, request, fill):
 
 def kept(key, make):
     """What make() returns, kept PAGE_SECONDS in this process: public data only (an appeal with
-    its letters), for a page that cannot be kept whole. Nothing is kept if make() raises (a 404)."""
-    cache = caches["pages"]
-    key = f"kept:{_digest(key)}"
-    value = cache.get(key)
-    if value is None:
-        value = make()
-        cache.set(key, value, PAGE_SECONDS)
+    its letters), for a page that cannot be kept whole. Nothing is kept if make() raises (a 404).
+
+    Kept as the object itself, not pickled as a cache would (unpickling an appeal with its
+    letters and recipients cost more than the rest of the letter page): every request gets
+    the same object, to read, never to change."""
+    now = time.monotonic()
+    entry = _kept.get(key)
+    if entry is not None and entry[0] > now:
+        return entry[1]
+    value = make()
+    if len(_kept) >= KEPT_MAX:
+        _kept.clear()  # anything still wanted is read again within seconds
+    _kept[key] = (now + PAGE_SECONDS, value)
     return value
 
 
@@ -190,4 +199,5 @@ def fill(page, request, values):
     # The token first: it is made of letters and digits only, and could not start a slot.
     if CSRF_PLACEHOLDER in page:
         page = page.replace(CSRF_PLACEHOLDER, get_token(request))
-    return SLOT_RE.sub(lambda match: conditional_escape(values.get(match[1], match[0])), page)
+    escaped = {name: conditional_escape(value) for name, value in values.items()}
+    return SLOT_RE.sub(lambda match: escaped.get(match[1], match[0]), page)
