@@ -157,11 +157,11 @@ def appeal_letter(request, slug):
 
 
 def _letter_page(request, appeal, form, letter_set, edited):
-    """The letters page. Drawing it cost ten times the rest of the request, so it is drawn
-    once every few seconds for all senders whose letters have the same shape (the appeal as it
-    is now, the languages, the recipients, which letter was edited, which are too long for a
-    link), with slots where the sender's details go; those are put in per request, escaped,
-    and never kept (lib/pagecache.py)."""
+    """The letters page. Drawing it cost more than the rest of the request several times over,
+    so it is drawn once every few seconds for all senders whose letters have the same shape
+    (the appeal as it is now, the languages, the recipients, which letter was edited, which
+    are too long for a link), with slots where the sender's details go; those are put in per
+    request, escaped, and never kept (lib/pagecache.py)."""
     letters = letter_set.letters
     links = [letter.mailto for letter in letters]
     too_long = [len(link) > MAILTO_LIMIT for link in links]
