@@ -10,6 +10,7 @@ The mailto: link follows RFC 6068: every field is percent-encoded as UTF-8, so n
 typed (CR/LF, &, ?, %, quotes) can end a field early or add a header.
 """
 
+import functools
 import re
 from dataclasses import dataclass, field
 from urllib.parse import quote
@@ -119,6 +120,7 @@ class Letter:
     cc: list = field(default_factory=list)
     subject: str = ""
     body: str = ""
+    address: str = ""  # the recipient's name and postal address, in the letter's language
 
     @property
     def mailto(self):
@@ -136,14 +138,15 @@ class Letter:
 def render_letter(letter_text, demands, sender, target=None, cc=(), today=None):
     """The letter_text (a LetterText) filled in for one target."""
     today = today or timezone.localdate()
-    # The date and the default salutation in the letter's language, not the page's.
+    # The date, the default salutation and the recipient's name in the letter's language, not the page's.
     with translation.override(letter_text.language or None):
         values = sender.values() | {
             "salutation": str(target.opening if target else _("Dear Sir or Madam,")),
             "recipient_name": target.display_name if target else "",
             "demands": numbered(demands),
-            "date": date_format(today, "DATE_FORMAT"),  # as the letter's language writes a date (campaign/formats)
+            "date": written_date(today, translation.get_language()),
         }
+        recipient_address = _address_block(target)
     subject = one_line(fill(letter_text.subject, values))
     body = fill(letter_text.body, values).strip("\n")
     return Letter(
@@ -152,7 +155,16 @@ def render_letter(letter_text, demands, sender, target=None, cc=(), today=None):
         cc=[address for address in cc if address],
         subject=subject,
         body=body,
+        address=recipient_address,
     )
+
+
+@functools.lru_cache(maxsize=32)
+def written_date(day, language):
+    """The day as the language writes a date in a letter (campaign/formats). Every letter of
+    the day in a language asks for the same one: made once, not once per letter."""
+    with translation.override(language):
+        return date_format(day, "DATE_FORMAT")
 
 
 def one_line(text):
@@ -177,19 +189,19 @@ def mailto(to, cc, subject, body):
     return "mailto:" + to_part + ("?" + "&".join(headers) if headers else "")
 
 
-def _address_block(letter):
-    if not letter.target:
+def _address_block(target):
+    if not target:
         return ""
-    lines = [letter.target.display_name]
-    if letter.target.postal_address:
-        lines.append(letter.target.postal_address.strip())
+    lines = [target.display_name]
+    if target.postal_address:
+        lines.append(target.postal_address.strip())
     return "\n".join(lines)
 
 
 def as_text(letter):
     """The letter as a plain-text file: recipient's address, subject, body (the date is
     where the model letter puts {date})."""
-    parts = [part for part in (_address_block(letter), letter.subject, letter.body) if part]
+    parts = [part for part in (letter.address, letter.subject, letter.body) if part]
     text = "\n\n".join(parts)
     return text.replace("\r\n", "\n").replace("\n", "\r\n") + "\r\n"
 
@@ -197,7 +209,7 @@ def as_text(letter):
 def as_pdf(letter):
     """The letter as a one-page A4 PDF (longer letters run on to more pages)."""
     document = pdf.new_document(title=letter.subject)
-    address = _address_block(letter)
+    address = letter.address
     if address:
         pdf.write(document, address, space_after=10)
     if letter.subject:

@@ -11,9 +11,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django_countries import countries
 
-from lib.countries import country_code
+from lib.countries import country_code, country_name
+from lib.pagecache import kept
 from lib.translation import in_original_language
 
 from .letters import Sender, render_letter
@@ -39,14 +39,15 @@ def build_letters(appeal, sender_data, today=None):
     """One letter per recipient for the sender's details (a SenderForm's cleaned_data)."""
     code = sender_data.get("country") or ""
     letter_text = pick_letter_text(appeal, sender_data.get("language") or "")
-    # The page speaks the supporter's language; the letter names the country in its own.
-    country_name = str(countries.name(code)) if code else ""
-    result = LetterSet(letters=[], embassy_asked=appeal.goes_to_embassy, country_name=country_name)
+    result = LetterSet(letters=[], embassy_asked=appeal.goes_to_embassy, country_name=country_name(code))
     if letter_text is None:
         return result
     result.language = letter_text.language
+    # The page speaks the supporter's language; the letter names the country, and lists the
+    # demands, in its own.
     with translation.override(letter_text.language):
-        country_in_letter = str(countries.name(code)) if code else ""
+        country_in_letter = country_name(code)
+        demands = [demand.text for demand in appeal.demands.all()]
     sender = Sender(
         name=sender_data["name"],
         organisation=sender_data.get("organisation", ""),
@@ -57,10 +58,10 @@ def build_letters(appeal, sender_data, today=None):
     targets = [r.target for r in recipients if r.role == Recipient.Role.TO]
     cc = [r.target.email for r in recipients if r.role == Recipient.Role.CC and r.target.email]
     if appeal.goes_to_embassy and code:
-        embassies = embassies_for(code)
+        # Public directory entries, kept a few seconds: a surge of letters asks for the same few.
+        embassies = kept(f"embassies:{code}", lambda: embassies_for(code))
         result.embassy_missing = not embassies
         targets = embassies + targets
-    demands = [demand.text for demand in appeal.demands.all()]
     if not targets:
         targets = [None]
     result.letters = [render_letter(letter_text, demands, sender, target, cc, today) for target in targets]

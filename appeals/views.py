@@ -1,11 +1,17 @@
 """Public pages of appeals: the list, an appeal with its letter form, the letters a supporter
 gets back (to send, copy, print or download), "I've sent it", and the embassy directory."""
 
+import dataclasses
+import functools
+from types import SimpleNamespace
+
+from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.db.models import Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -18,7 +24,7 @@ from lib import cards, posters
 from lib.client import client_ip
 from lib.countries import country_choices
 from lib.http import post_only_else_redirect
-from lib.pagecache import public_page
+from lib.pagecache import drawn_once, fill, kept, public_page, slot
 from lib.preview import draft_context, mark_draft, visible_to
 from lib.ratelimit import over_limit
 from lib.sharing import absolute, preview
@@ -61,8 +67,18 @@ def _get_appeal(slug, appeals=None):
     )
 
 
+def _kept_appeal(slug):
+    """The public appeal, as _get_appeal reads it, kept a few seconds (lib/pagecache.py): the
+    letter page is a POST, never kept whole, and reading the appeal was a third of its cost.
+    An organiser's change shows within PAGE_SECONDS. Per language, as its texts are."""
+    return kept(f"appeal:{slug}:{get_language()}", lambda: _get_appeal(slug))
+
+
 def _languages(appeal):
-    return [(text.language, text.get_language_display()) for text in appeal.letters.all()]
+    # As get_language_display() names them, without translating every language's name to
+    # look up each one (most of the cost of a letter form's languages).
+    names = dict(settings.LANGUAGES)
+    return [(text.language, str(names.get(text.language, text.language))) for text in appeal.letters.all()]
 
 
 def _sender_form(request, appeal, data=None):
@@ -131,30 +147,86 @@ def _letters_from_post(request, appeal):
 @never_cache
 @post_only_else_redirect("appeals:detail")
 def appeal_letter(request, slug):
-    appeal = _get_appeal(slug)
+    appeal = _kept_appeal(slug)
     if appeal.status != Appeal.Status.ACTIVE:
         return _closed(request, appeal)
     form, letter_set, edited = _letters_from_post(request, appeal)
     if letter_set is None:
         return _detail(request, appeal, form, status=400)
-    return render(
-        request,
-        "appeals/letter.html",
-        {
+    return HttpResponse(_letter_page(request, appeal, form, letter_set, edited))
+
+
+def _letter_page(request, appeal, form, letter_set, edited):
+    """The letters page. Drawing it cost more than the rest of the request several times over,
+    so it is drawn once every few seconds for all senders whose letters have the same shape
+    (the appeal as it is now, the languages, the recipients, which letter was edited, which
+    are too long for a link), with slots where the sender's details go; those are put in per
+    request, escaped, and never kept (lib/pagecache.py)."""
+    letters = letter_set.letters
+    links = [letter.mailto for letter in letters]
+    too_long = [len(link) > MAILTO_LIMIT for link in links]
+    values = {
+        **{f"field-{field.name}": field.value() or "" for field in form},
+        "country": letter_set.country_name,
+        "sent-country": _sent_country_list(get_language(), form.cleaned_data.get("country", "")),
+    }
+    for i, letter in enumerate(letters):
+        values[f"subject-{i}"] = letter.subject
+        values[f"body-{i}"] = letter.body
+        values[f"mailto-{i}"] = letter.mailto_without_body if too_long[i] else links[i]
+
+    def draw():
+        # The letters as the kept page has them: their recipients, and slots for the rest. The
+        # button's link is one slot: the whole letter or, too long, addresses and subject only.
+        blanks = [
+            SimpleNamespace(
+                target=letter.target,
+                to=letter.to,
+                cc=letter.cc,
+                subject=slot(f"subject-{i}"),
+                body=slot(f"body-{i}"),
+                mailto=slot(f"mailto-{i}"),
+                mailto_without_body=slot(f"mailto-{i}"),
+                mailto_is_too_long=too_long[i],
+            )
+            for i, letter in enumerate(letters)
+        ]
+        context = {
             "appeal": appeal,
-            "form": form,
-            "letter_set": letter_set,
+            "form": [SimpleNamespace(html_name=field.html_name, value=slot(f"field-{field.name}")) for field in form],
+            "letter_set": dataclasses.replace(
+                letter_set, letters=blanks, country_name=slot("country") if letter_set.country_name else ""
+            ),
             "edited": edited,
-            "sent_form": SentForm(initial={"country": form.cleaned_data.get("country", "")}),
+            "sent_form": SentForm(),
+            "sent_country": slot("sent-country"),
             "mailto_limit": MAILTO_LIMIT,
-        },
+        }
+        return render_to_string("appeals/letter.html", context, request)
+
+    shape = (
+        [letter.target.pk if letter.target else None for letter in letters],
+        too_long,
+        edited,
+        letter_set.embassy_asked,
+        letter_set.embassy_missing,
+        bool(letter_set.country_name),
     )
+    key = f"letter:{appeal.pk}:{appeal.updated_at.isoformat()}:{get_language()}:{letter_set.language}:{shape}"
+    return fill(drawn_once(request, key, draw), request, values)
+
+
+@functools.lru_cache(maxsize=1024)
+def _sent_country_list(language, code):
+    """The "I've sent it" form's country list with the sender's country chosen. There are
+    some 250 of them per language: each is drawn once, as lib/countries keeps its options."""
+    return str(SentForm(initial={"country": code})["country"])
 
 
 @never_cache
 @post_only_else_redirect("appeals:detail")
 def letter_download(request, slug, fmt):
-    appeal = _get_appeal(slug)
+    appeal = _kept_appeal(slug)
     if appeal.status != Appeal.Status.ACTIVE:
         return _closed(request, appeal)
     form, letter_set, edited = _letters_from_post(request, appeal)

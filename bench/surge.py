@@ -183,6 +183,19 @@ def main():
     parser.add_argument("--small", type=int, default=100)
     parser.add_argument("--cache-url", default="redis://127.0.0.1:6379/14")
     parser.add_argument("--keep-db", action="store_true")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="measure every page this many times in turn, and compare the means (others' load comes and goes)",
+    )
+    parser.add_argument(
+        "--only",
+        action="append",
+        metavar="WORDS",
+        help="measure only the pages whose label contains WORDS (e.g. 'letter'; repeatable); the floors always run. "
+        "With no petition page asked for, add --signatures 0 to skip loading a million signatures",
+    )
     args = parser.parse_args()
 
     ps.DB_NAME = DB_NAME  # petition_signing's database helpers, on this script's database
@@ -247,6 +260,8 @@ def main():
             ("signing (POST, 302)", f"/petitions/{small.slug}/sign/", lua_post(f"/petitions/{small.slug}/sign/", cookie, sign_body), 302),
             ("floor: bare view, GET (last)", "/bench/bare/", lua_get(), 200),
         ]  # fmt: skip
+        if args.only:
+            targets = [t for t in targets if t[0].startswith("floor") or any(word in t[0] for word in args.only)]
 
         print("\nchecks: each page answers as a visitor expects before it is measured")
         for label, path, _script, expected in targets:
@@ -260,38 +275,41 @@ def main():
                 raise RuntimeError(f"{path} answered {status}, not {expected}: {content[:300]!r}")
 
         print(f"\n{'':<42}{'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}  {'gunicorn CPU/req':>16}  other processes")
-        results = {}
-        for label, path, script, _expected in targets:
-            wrk(base + path, script, args.warmup, args.threads, args.connections)
-            before = cpu.snapshot()
-            result = wrk(base + path, script, args.seconds, args.threads, args.connections)
-            use = ps.CpuMeter.between(before, cpu.snapshot())
-            result["cpu"] = use["gunicorn"] / result["rate"] * 1000 if result["rate"] else float("nan")
-            result["other"] = use["other"] + use["client"]
-            results[label] = result
-            bad = f"  non-2xx/3xx {result['bad']}" if result["bad"] else ""
-            print(
-                f"  {label:<40}{result['rate']:8.0f} {result['p50']:8.1f} {result['p99']:8.1f}  "
-                f"{result['cpu']:13.2f} ms  {result['other']:.2f} cores{bad} {result['socket']}",
-                flush=True,
-            )
+        rates = {label: [] for label, *_rest in targets}
+        for round_number in range(1, args.rounds + 1):
+            if args.rounds > 1:
+                print(f"round {round_number} of {args.rounds}")
+            for label, path, script, _expected in targets:
+                wrk(base + path, script, args.warmup, args.threads, args.connections)
+                before = cpu.snapshot()
+                result = wrk(base + path, script, args.seconds, args.threads, args.connections)
+                use = ps.CpuMeter.between(before, cpu.snapshot())
+                result["cpu"] = use["gunicorn"] / result["rate"] * 1000 if result["rate"] else float("nan")
+                result["other"] = use["other"] + use["client"]
+                rates[label].append(result["rate"])
+                bad = f"  non-2xx/3xx {result['bad']}" if result["bad"] else ""
+                print(
+                    f"  {label:<40}{result['rate']:8.0f} {result['p50']:8.1f} {result['p99']:8.1f}  "
+                    f"{result['cpu']:13.2f} ms  {result['other']:.2f} cores{bad} {result['socket']}",
+                    flush=True,
+                )
+        rate = {label: sum(values) / len(values) for label, values in rates.items()}
 
-        floor_get = (
-            results["floor: bare view, GET (first)"]["rate"] + results["floor: bare view, GET (last)"]["rate"]
-        ) / 2
-        floor_post = results["floor: bare view, POST"]["rate"]
+        floor_get = (rate["floor: bare view, GET (first)"] + rate["floor: bare view, GET (last)"]) / 2
+        floor_post = rate["floor: bare view, POST"]
+        rounds = f", each the mean of {args.rounds} rounds" if args.rounds > 1 else ""
         print(
             f"\nratios to the floor in this run (GET floor {floor_get:.0f}/s, the mean of first and last; "
-            f"POST floor {floor_post:.0f}/s); aim: pages 25% or more, signing 12% or more"
+            f"POST floor {floor_post:.0f}/s{rounds}); aim: pages 25% or more, signing 12% or more"
         )
-        for label, result in results.items():
+        for label, page_rate in rate.items():
             if label.startswith("floor"):
                 continue
             floor = floor_post if "POST" in label else floor_get
-            share = 100 * result["rate"] / floor
+            share = 100 * page_rate / floor
             aim = 12 if label.startswith("signing") else 25
             print(
-                f"  {label:<40}{result['rate']:8.0f}/s  {share:5.1f}% of the floor  {'met' if share >= aim else 'NOT met'}"
+                f"  {label:<40}{page_rate:8.0f}/s  {share:5.1f}% of the floor  {'met' if share >= aim else 'NOT met'}"
             )
     finally:
         server.stop()

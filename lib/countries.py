@@ -21,6 +21,17 @@ def _country_choices(language):
     return [("", str(_("Choose your country")))] + [(code, str(name)) for code, name in countries]
 
 
+def country_name(code):
+    """The country's name in the active language ("" for none): as django-countries names it,
+    from the list made once per language instead of translated again on every call."""
+    return _country_names(translation.get_language()).get(code, "")
+
+
+@functools.cache
+def _country_names(language):
+    return dict(_country_choices(language)[1:])
+
+
 @functools.lru_cache(maxsize=1024)
 def _country_options(language, selected):
     return format_html_join(
@@ -40,6 +51,11 @@ class CountrySelect(forms.Select):
         return format_html(
             '<select name="{}"{}>{}</select>', name, flatatt(self.build_attrs(self.attrs, attrs)), options
         )
+
+    def use_required_attribute(self, initial):
+        # Select finds out whether its first option is empty by translating and listing all
+        # 250 choices, on every form drawn; this list always opens with "Choose your country".
+        return not self.is_hidden
 
 
 class CountryField(forms.ChoiceField):

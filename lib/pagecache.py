@@ -22,15 +22,23 @@ query string, and any answer that is not a plain public 200 (a draft marked priv
 
 Freshness: a count on a cached page is at most PAGE_SECONDS old, and exact once settled,
 because the page is drawn again from the counters after that.
+
+A page that answers a form (the letter a supporter gets back) carries what they typed, so it
+is never kept whole. `kept` keeps the public data it is drawn from, and `drawn_once` keeps
+the page drawn with a `slot` wherever the visitor's own values go: `fill` puts them in,
+escaped, per request. What is kept holds the appeal's public content and placeholders only.
 """
 
 import functools
 import hashlib
+import re
+import time
 
 from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
+from django.utils.html import conditional_escape
 from django.utils.translation import get_language
 
 PAGE_SECONDS = 3
@@ -38,6 +46,10 @@ CSRF_PLACEHOLDER = "csrf-token-7f3c0b1e9d2a4c58"  # what the cached page carries
 # Cookies that do not change a public page: the CSRF cookie (its token is put in per visitor),
 # and the language cookie (the language is part of the key).
 NEUTRAL_COOKIES = {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME}
+SLOT = "slot-3e9a61c4"  # what a kept page carries where a visitor's own value goes
+SLOT_RE = re.compile(re.escape(SLOT) + r"\[([\w-]+)\]")
+KEPT_MAX = 1000
+_kept = {}  # key: (until, value), for `kept`
 
 
 def placeholders(request):
@@ -47,12 +59,13 @@ def placeholders(request):
     return {}
 
 
+def anonymous(request):
+    """No session (staff, a preview) and no message waiting: the page is anyone's."""
+    return all(name in NEUTRAL_COOKIES for name in request.COOKIES)
+
+
 def cacheable_request(request):
-    return (
-        request.method in {"GET", "HEAD"}
-        and not request.GET
-        and all(name in NEUTRAL_COOKIES for name in request.COOKIES)
-    )
+    return request.method in {"GET", "HEAD"} and not request.GET and anonymous(request)
 
 
 def cacheable_response(response):
@@ -67,9 +80,12 @@ def cacheable_response(response):
     )
 
 
+def _digest(text):
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
 def _key(request):
-    digest = hashlib.sha256(f"{get_language()}:{request.path}".encode()).hexdigest()[:32]
-    return f"page:{digest}"
+    return f"page:{_digest(f'{get_language()}:{request.path}')}"
 
 
 def _personalise(content, request, fill):
@@ -125,3 +141,63 @@ def _fill(response, request, fill):
     if getattr(request, "_drawing_for_cache", False) or CSRF_PLACEHOLDER.encode() in response.content or fill:
         response.content = _personalise(response.content, request, fill)
     return response
+
+
+# --- pages that answer a form -------------------------------------------------------
+
+
+def kept(key, make):
+    """What make() returns, kept PAGE_SECONDS in this process: public data only (an appeal with
+    its letters), for a page that cannot be kept whole. Nothing is kept if make() raises (a 404).
+
+    Kept as the object itself, not pickled as a cache would (unpickling an appeal with its
+    letters and recipients cost more than the rest of the letter page): every request gets
+    the same object, to read, never to change."""
+    now = time.monotonic()
+    entry = _kept.get(key)
+    if entry is not None and entry[0] > now:
+        return entry[1]
+    value = make()
+    if len(_kept) >= KEPT_MAX:
+        _kept.clear()  # anything still wanted is read again within seconds
+    _kept[key] = (now + PAGE_SECONDS, value)
+    return value
+
+
+def slot(name):
+    """Where a visitor's own value goes on a page drawn by `drawn_once` (letters, digits, - and _)."""
+    return f"{SLOT}[{name}]"
+
+
+def drawn_once(request, key, draw):
+    """The page draw() returns, drawn with a placeholder for the CSRF token and kept
+    PAGE_SECONDS in this process for every anonymous visitor asking for the same key. draw()
+    must put in nothing of the visitor's but slots; `fill` puts their values in. Anyone with a
+    session or a message waiting gets a page drawn for them alone (their message is on it)."""
+    if not anonymous(request):
+        return _draw(request, draw)
+    cache = caches["pages"]
+    key = f"drawn:{_digest(key)}"
+    page = cache.get(key)
+    if page is None:
+        page = _draw(request, draw)
+        cache.set(key, page, PAGE_SECONDS)
+    return page
+
+
+def _draw(request, draw):
+    request._drawing_for_cache = True
+    try:
+        return draw()
+    finally:
+        request._drawing_for_cache = False
+
+
+def fill(page, request, values):
+    """A page from `drawn_once` with this visitor's CSRF token and, escaped, their values
+    (a dict: slot name to value). One pass, so nothing a visitor typed is ever read as a slot."""
+    # The token first: it is made of letters and digits only, and could not start a slot.
+    if CSRF_PLACEHOLDER in page:
+        page = page.replace(CSRF_PLACEHOLDER, get_token(request))
+    escaped = {name: conditional_escape(value) for name, value in values.items()}
+    return SLOT_RE.sub(lambda match: escaped.get(match[1], match[0]), page)

@@ -194,3 +194,14 @@ def test_the_demands_in_a_letter_are_in_the_letters_language_not_the_pages(clien
     letter = re.search(r"<textarea[^>]*>(.*?)</textarea>", english_letter_on_a_russian_page, re.S).group(1)
     assert demand.text_en in letter
     assert demand.text_ru not in letter
+
+
+def test_a_downloaded_russian_letter_names_the_embassy_in_russian(client):
+    call_command("load_demo", verbosity=0)
+    call_command("load_embassies", verbosity=0)
+    appeal = Appeal.objects.get(slug="free-vadim-kuramshin")
+    data = {"name": "Ivan Petrov", "country": "GB", "language": "ru", "recipient": "0"}
+    data |= {"subject": "Свободу Вадиму Курамшину", "body": "Текст письма"}
+    text = client.post(reverse("appeals:letter_txt", args=[appeal.slug]), data).content.decode()
+    assert text.startswith("Посольство Республики Казахстан в Великобритании")
+    assert "125 Pall Mall" in text
