@@ -16,6 +16,7 @@ What that means for what is cached:
   server, still a limit, and nobody honest is refused.
 """
 
+import functools
 import logging
 import threading
 import time
@@ -30,16 +31,49 @@ logger = logging.getLogger(__name__)
 UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
 RETRY_SECONDS = 5
 
+# Add one to a counter, made with a lifetime if it was not there: one atomic command. The
+# value is a plain integer, as Django's RedisCache stores integers, so get() and incr() read it.
+COUNT_SCRIPT = """
+local n = redis.call('INCR', KEYS[1])
+if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return n
+"""
 
-def _resilient(name):
+
+def count(cache, key, timeout):
+    """Add one to the counter at `key` in `cache`, made to last `timeout` seconds if it is
+    not there yet; returns the new count. One round trip on Redis; on other caches an incr,
+    or an add the first time."""
+    counter = getattr(cache, "count", None)
+    if counter is not None:
+        return counter(key, timeout)
+    return _count_with_incr(cache, key, timeout)
+
+
+def _count_with_incr(cache, key, timeout, version=None):
+    # Increment first: after the first attempt the key exists, and one incr is all it costs
+    # (a read and a write in the database cache).
+    try:
+        return cache.incr(key, version=version)
+    except ValueError:  # the first attempt, unless another request added it first
+        return 1 if cache.add(key, 1, timeout=timeout, version=version) else cache.incr(key, version=version)
+
+
+def _resilient(name, on_redis=None, locally=None):
+    """The cache method `name`: Redis's (RedisCache's own, or `on_redis`), else this process's
+    memory's (LocMemCache's own, or `locally`, given that cache)."""
+
     def method(self, *args, **kwargs):
         if self._down_until > time.monotonic():
-            return getattr(self._local, name)(*args, **kwargs)
+            return self._answer_locally(name, locally, *args, **kwargs)
         try:
-            result = getattr(super(ResilientRedisCache, self), name)(*args, **kwargs)
+            if on_redis is None:
+                result = getattr(super(ResilientRedisCache, self), name)(*args, **kwargs)
+            else:
+                result = on_redis(self, *args, **kwargs)
         except UNREACHABLE as exc:
             self._went_down(exc)
-            return getattr(self._local, name)(*args, **kwargs)
+            return self._answer_locally(name, locally, *args, **kwargs)
         if self._down_until:
             self._came_back()
         return result
@@ -54,6 +88,23 @@ class ResilientRedisCache(RedisCache):
         self._local = LocMemCache(f"fallback-{id(self)}", {"TIMEOUT": params.get("TIMEOUT", 300)})
         self._down_until = 0.0
         self._lock = threading.Lock()
+
+    def _answer_locally(self, name, locally, *args, **kwargs):
+        if locally is None:
+            return getattr(self._local, name)(*args, **kwargs)
+        return locally(self._local, *args, **kwargs)
+
+    @functools.cached_property
+    def _count_script(self):
+        # One client kept for it: Django makes a new redis.Redis (and its table of some 170
+        # reply parsers) for every call, which cost more CPU than the round trip.
+        return self._cache.get_client(write=True).register_script(COUNT_SCRIPT)
+
+    def _count_on_redis(self, key, timeout, version=None):
+        key = self.make_and_validate_key(key, version=version)
+        return int(self._count_script(keys=[key], args=[int(timeout)]))
+
+    count = _resilient("count", on_redis=_count_on_redis, locally=_count_with_incr)
 
     @property
     def degraded(self):

@@ -15,6 +15,8 @@ import secrets
 from django.core.cache import cache
 from django.utils import timezone
 
+from lib.cache import count
+
 _salts = {}  # hour -> salt, so each process asks the cache once an hour
 
 
@@ -40,10 +42,6 @@ def over_limit(scope, ip, limit, now=None):
     hour = f"{now or timezone.now():%Y%m%d%H}"
     digest = hmac.new(hour_salt(hour).encode(), f"{scope}:{ip}".encode(), hashlib.sha256).hexdigest()[:32]
     key = f"rate:{scope}:{digest}:{hour}"
-    # Increment first: after the first attempt of the hour the key exists, and one incr is
-    # all it costs (atomic in Redis; a read and a write in the database cache).
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the hour's first attempt, unless another request added it first
-        count = 1 if cache.add(key, 1, timeout=3600) else cache.incr(key)
-    return count > limit
+    # One round trip on Redis (lib/cache.py); atomic there, a read and a write in the
+    # database cache.
+    return count(cache, key, 3600) > limit

@@ -97,11 +97,21 @@ class SignatureForm(OneLineFieldsMixin, forms.Form):
         return seconds is not None and seconds < settings.SIGN_MIN_SECONDS
 
     def seconds_taken(self):
-        try:
-            started = signing.loads(self.data.get("started", ""), salt=STARTED_SALT, max_age=FORM_MAX_AGE)
-        except signing.BadSignature:
-            return None
-        return time.time() - float(started)
+        started = self._started()
+        return None if started is None else time.time() - started
+
+    def _started(self):
+        """When the form was given, from the signed `started` field; None if it is not ours
+        or is too old. Checked once per value: clean() and is_trap both ask."""
+        raw = self.data.get("started", "")
+        read = getattr(self, "_started_read", None)
+        if read is None or read[0] != raw:
+            try:
+                started = float(signing.loads(raw, salt=STARTED_SALT, max_age=FORM_MAX_AGE))
+            except signing.BadSignature:
+                started = None
+            self._started_read = read = (raw, started)
+        return read[1]
 
     def clean(self):
         cleaned = super().clean()

@@ -1,9 +1,12 @@
+import functools
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.cache import cache
+from django.db import connections, router
 from django.db.models import Prefetch, Q
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language, ngettext
@@ -179,16 +182,61 @@ def petition_detail(request, slug):
     return _detail(request, petition, form)
 
 
+# What signing needs of a petition: whether it takes signatures, whether it lists signers,
+# its id and its address. The rest of its row (every text in every language) is read only if a
+# page has to be drawn.
+_SIGN_FIELDS = ("id", "slug", "status", "deadline", "list_signers")
+
+
+@functools.cache
+def _sign_statement(alias):
+    """The SELECT of _petition_to_sign and each column's converters, made once per process."""
+    connection = connections[alias]
+    meta = Petition._meta
+    fields = [meta.get_field(name) for name in _SIGN_FIELDS]
+    quote = connection.ops.quote_name
+    # Names from the model, quoted; the slug is a parameter.
+    columns = ", ".join(quote(field.column) for field in fields)
+    slug, status = (quote(meta.get_field(name).column) for name in ("slug", "status"))
+    sql = f"SELECT {columns} FROM {quote(meta.db_table)} WHERE {slug} = %s AND {status} <> %s"  # noqa: S608
+    converters = []
+    for field in fields:
+        column = field.get_col(meta.db_table)
+        converters.append((column, connection.ops.get_db_converters(column) + field.get_db_converters(connection)))
+    return sql, converters
+
+
+def _petition_to_sign(slug):
+    """The public petition at `slug` (404 if none), with only _SIGN_FIELDS read: what
+    Petition.objects.public().get(slug=slug) finds, in one statement made once per process.
+    Building that query through the ORM and modeltranslation cost a signature more CPU than
+    its INSERT. Any other field read from it costs a query: a page to draw reads it whole."""
+    alias = router.db_for_read(Petition)
+    sql, converters = _sign_statement(alias)
+    connection = connections[alias]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [slug, Petition.Status.DRAFT])
+        row = cursor.fetchone()
+    if row is None:
+        raise Http404("No petition at this address.")
+    values = []
+    for value, (column, functions) in zip(row, converters, strict=True):
+        for function in functions:
+            value = function(value, column, connection)
+        values.append(value)
+    return Petition.from_db(alias, _SIGN_FIELDS, values)
+
+
 @never_cache
 @post_only_else_redirect("petitions:detail")
 def petition_sign(request, slug):
-    # The petition alone: its links to cases and appeals are read only if the form has to
-    # be shown again, keeping the path of a good signature short.
-    petition = get_object_or_404(Petition.objects.public(), slug=slug)
+    # Only the columns signing needs: the petition is read whole, with its links to cases
+    # and appeals, only if the form has to be shown again, keeping a good signature short.
+    petition = _petition_to_sign(slug)
     if not petition.takes_signatures:
         # Before the form is read: whatever was typed, and whoever typed it, the answer is
         # that the petition is closed.
-        return _closed(request, petition)
+        return _closed(request, _whole(petition))
     form = SignatureForm(request.POST, petition=petition)
     if over_limit("sign", client_ip(request), settings.SIGN_RATE_LIMIT):
         form.is_valid()  # keeps what was typed, with the errors of any bad field
@@ -199,17 +247,22 @@ def petition_sign(request, slug):
                 "just now. Please try again in an hour, or sign from another connection. What you typed is kept below."
             ),
         )
-        return _detail(request, petition, form, status=429)
+        return _detail(request, _whole(petition), form, status=429)
     if not form.is_valid():
-        return _detail(request, petition, form, status=400)
+        return _detail(request, _whole(petition), form, status=400)
     if not form.is_trap:
         try:
             services.sign(petition, form.cleaned_data)
         except services.PetitionClosed:
-            return _closed(request, petition)
+            return _closed(request, _whole(petition))
     # Whatever happened (a new signature, a second one from the same address, a bot), the
     # same page: a stranger learns nothing about whether an address has signed.
     return redirect("petitions:check_email", slug=petition.slug)
+
+
+def _whole(petition):
+    """The petition read whole, as every page shows it (its texts in the page's language)."""
+    return get_object_or_404(Petition.objects.public(), pk=petition.pk)
 
 
 def check_email(request, slug):

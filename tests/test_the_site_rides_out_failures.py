@@ -2,6 +2,7 @@
 500, and nothing acknowledged is lost (issue 16; bench/failures.py measures it live)."""
 
 import contextlib
+import secrets
 import time
 from datetime import timedelta
 
@@ -232,6 +233,44 @@ def test_the_rate_limit_still_holds_per_process_while_redis_is_unreachable(unrea
     results = [ratelimit.over_limit("sign", "203.0.113.9", 3) for _ in range(5)]
     assert results == [False, False, False, True, True]
     assert ratelimit._salts == {}  # not kept: once Redis is back, every process shares the hour's salt
+
+
+def redis_on_this_machine():
+    import redis
+
+    try:
+        return redis.Redis.from_url("redis://127.0.0.1:6379/13", socket_connect_timeout=0.2).ping()
+    except redis.exceptions.RedisError:
+        return False
+
+
+@pytest.mark.skipif(not redis_on_this_machine(), reason="needs Redis at 127.0.0.1:6379")
+def test_on_redis_the_rate_limit_counts_in_one_step_and_its_counter_expires(settings):
+    prefix = f"test-{secrets.token_hex(4)}"  # a Redis others may share: only this test's keys
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "lib.cache.ResilientRedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/13",
+            "KEY_PREFIX": prefix,
+        },
+    }
+    cache = caches["default"]
+    redis = cache._cache.get_client()
+    ratelimit._salts.clear()
+    try:
+        assert [ratelimit.over_limit("sign", "203.0.113.9", 3) for _ in range(5)] == [False] * 3 + [True] * 2
+        (key,) = redis.keys(f"{prefix}:1:rate:sign:*")
+        assert b"203.0.113.9" not in key
+        assert 3590 < redis.ttl(key) <= 3600  # gone with the hour
+        # A plain integer, as the cache stores one: read and counted on by the cache's own methods.
+        name = key.decode().split(":", 2)[2]
+        assert cache.get(name) == 5 and cache.incr(name) == 6
+        assert not cache.degraded
+    finally:
+        for key in redis.keys(f"{prefix}:*"):
+            redis.delete(key)
+        ratelimit._salts.clear()
 
 
 # --- the email worker killed --------------------------------------------------------------------
