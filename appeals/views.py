@@ -7,7 +7,6 @@ from types import SimpleNamespace
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.db.models import Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -329,35 +328,20 @@ def short_link(request, pk):
     return redirect(appeal.get_absolute_url())
 
 
-POSTER_SIZES = {"a4": "A4", "a3": "A3"}
-POSTER_CACHE_SECONDS = 3600
-
-
-# Chrome shows a PDF in a page of its own making, subject to the PDF's own policy: the
-# site's (object-src 'none', frames refused) would show a "blocked" box instead.
-@xframe_options_sameorigin
+@xframe_options_sameorigin  # see lib/posters.poster_response
 @require_safe
 def poster(request, slug):
     """A poster for a picket: the title big, a QR code to the short address and the address
     in letters. ?size=a3 for A3."""
     appeal = get_object_or_404(Appeal.objects.public(), slug=slug)
-    size = POSTER_SIZES.get(request.GET.get("size", "a4").lower(), "A4")
-    short = absolute(reverse("appeal_short", args=[appeal.pk]))
-    key = f"appeal-poster:{appeal.pk}:{appeal.updated_at.timestamp()}:{get_language()}:{size}:{absolute('/')}"
-    data = cache.get(key)
-    if data is None:
-        data = posters.poster_pdf(
-            kicker=_("Write a protest letter"),
-            title=appeal.title,
-            text=appeal.summary,
-            url=short,
-            call=_("Scan the code or type the address to write a letter:"),
-            site_name=_("Kazakhstan Solidarity"),
-            size=size,
-        )
-        cache.set(key, data, POSTER_CACHE_SECONDS)
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{appeal.slug}-poster-{size.lower()}.pdf"'
-    response["Content-Security-Policy"] = "frame-ancestors 'self'"
-    response["Cache-Control"] = "public, max-age=600"
-    return response
+    return posters.poster_response(
+        request,
+        appeal.slug,
+        f"appeal:{appeal.pk}:{appeal.updated_at.timestamp()}",
+        kicker=_("Write a protest letter"),
+        title=appeal.title,
+        text=appeal.summary,
+        url=absolute(reverse("appeal_short", args=[appeal.pk])),
+        call=_("Scan the code or type the address to write a letter:"),
+        site_name=_("Kazakhstan Solidarity"),
+    )

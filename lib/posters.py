@@ -2,6 +2,10 @@
 a QR code to its short address (/p/3, /a/5) and that address in letters, for people with
 no camera or no wish to scan. A4 or A3, in any of the site's scripts (lib/pdf.py)."""
 
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils.translation import get_language
 from fpdf.enums import MethodReturnValue
 
 from . import pdf
@@ -9,6 +13,27 @@ from .qr import qr_png
 
 # Sizes in mm for A4; an A3 poster is the same drawing scaled by √2.
 SCALES = {"A4": 1.0, "A3": 2**0.5}
+SIZES = {"a4": "A4", "a3": "A3"}  # ?size=
+CACHE_SECONDS = 3600
+
+
+def poster_response(request, name, version, **texts):
+    """The poster PDF at ?size=a4 (the default) or a3, drawn once per `version` (the record's
+    id and last change), language, size and site address, and kept an hour. `texts` are
+    poster_pdf's. The view that answers with it is framed by its own site only
+    (@xframe_options_sameorigin): Chrome shows a PDF in a page of its own making, subject to
+    the PDF's own policy, and the site's (frames refused) would show a "blocked" box instead."""
+    size = SIZES.get(request.GET.get("size", "a4").lower(), "A4")
+    key = f"poster:{name}:{version}:{get_language()}:{size}:{settings.SITE_URL}"
+    data = cache.get(key)
+    if data is None:
+        data = poster_pdf(size=size, **texts)
+        cache.set(key, data, CACHE_SECONDS)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{name}-poster-{size.lower()}.pdf"'
+    response["Content-Security-Policy"] = "frame-ancestors 'self'"
+    response["Cache-Control"] = "public, max-age=600"
+    return response
 
 
 def poster_pdf(kicker, title, text, url, call, site_name, size="A4"):

@@ -141,35 +141,23 @@ def short_link(request, pk):
     return redirect(petition.get_absolute_url())
 
 
-POSTER_SIZES = {"a4": "A4", "a3": "A3"}
-
-
-@xframe_options_sameorigin
+@xframe_options_sameorigin  # see lib/posters.poster_response
 @require_safe
 def poster(request, slug):
     """A poster for a picket or a notice board: the title big, a QR code to the short
     address, and the address in letters for those without a camera. ?size=a3 for A3."""
     petition = get_object_or_404(Petition.objects.public(), slug=slug)
-    size = POSTER_SIZES.get(request.GET.get("size", "a4").lower(), "A4")
-    short = absolute(reverse("petition_short", args=[petition.pk]))
-    key = f"petition-poster:{petition.pk}:{petition.updated_at.timestamp()}:{get_language()}:{size}:{settings.SITE_URL}"
-    data = cache.get(key)
-    if data is None:
-        data = posters.poster_pdf(
-            kicker=_("Sign the petition"),
-            title=petition.title,
-            text=_("To: %(addressee)s") % {"addressee": petition.addressed_to},
-            url=short,
-            call=_("Scan the code or type the address to sign:"),
-            site_name=_("Kazakhstan Solidarity"),
-            size=size,
-        )
-        cache.set(key, data, SHEET_CACHE_SECONDS)
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{petition.slug}-poster-{size.lower()}.pdf"'
-    response["Content-Security-Policy"] = PDF_CONTENT_SECURITY_POLICY
-    response["Cache-Control"] = "public, max-age=600"
-    return response
+    return posters.poster_response(
+        request,
+        petition.slug,
+        f"petition:{petition.pk}:{petition.updated_at.timestamp()}",
+        kicker=_("Sign the petition"),
+        title=petition.title,
+        text=_("To: %(addressee)s") % {"addressee": petition.addressed_to},
+        url=absolute(reverse("petition_short", args=[petition.pk])),
+        call=_("Scan the code or type the address to sign:"),
+        site_name=_("Kazakhstan Solidarity"),
+    )
 
 
 @require_safe
