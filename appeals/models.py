@@ -90,7 +90,10 @@ class Target(models.Model):
 
     @property
     def display_name(self):
-        return f"{self.name}, {self.organisation}" if self.organisation else self.name
+        # "Embassy of the Republic of Kazakhstan in France" already names its organisation.
+        if not self.organisation or self.organisation in self.name:
+            return self.name
+        return f"{self.name}, {self.organisation}"
 
     @property
     def opening(self):
