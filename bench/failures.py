@@ -365,21 +365,29 @@ def summarise(name, recorder, fault_start, fault_end):
     }
 
 
+def mail_queued(petition):
+    """How many times each signature's confirmation is queued: as a task (the email
+    worker queued it), or as the mark on its row that the worker has yet to turn into one."""
+    from django_tasks_db.models import DBTaskResult
+
+    from petitions.models import Signature
+
+    paths = ["petitions.tasks.mail_signer", "petitions.tasks.send_confirmation"]
+    tasks = DBTaskResult.objects.filter(task_path__in=paths)
+    queued = collections.Counter(args["args"][0] for args in tasks.values_list("args_kwargs", flat=True))
+    queued.update(Signature.objects.filter(petition=petition, mail_due=True).values_list("pk", flat=True))
+    return queued
+
+
 def check_signatures(petition, acknowledged):
     """Every acknowledged address has its signature and exactly one queued confirmation."""
     from django.db import connection
-    from django_tasks_db.models import DBTaskResult
 
     from petitions.models import Signature
 
     connection.close()
     rows = dict(Signature.objects.filter(petition=petition, email__in=acknowledged).values_list("email", "pk"))
-    queued = collections.Counter(
-        args["args"][0]
-        for args in DBTaskResult.objects.filter(task_path="petitions.tasks.send_confirmation").values_list(
-            "args_kwargs", flat=True
-        )
-    )
+    queued = mail_queued(petition)
     found = [a for a in acknowledged if a in rows]
     with_task = [a for a in found if queued[rows[a]] >= 1]
     duplicated = len(acknowledged) - len(set(acknowledged)) + sum(1 for a in found if queued[rows[a]] > 1)
@@ -404,14 +412,7 @@ def check_counts(petition):
     connection.close()
     counted = SignatureCount.objects.filter(petition=petition).aggregate(n=Sum("n"))["n"] or 0
     confirmed = Signature.objects.filter(petition=petition, status="confirmed").count()
-    from django_tasks_db.models import DBTaskResult
-
-    queued = {
-        args["args"][0]
-        for args in DBTaskResult.objects.filter(task_path="petitions.tasks.send_confirmation").values_list(
-            "args_kwargs", flat=True
-        )
-    }
+    queued = set(mail_queued(petition))
     signed = set(Signature.objects.filter(petition=petition).values_list("pk", flat=True))
     half = len(signed - queued)
     say(

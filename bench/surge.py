@@ -171,6 +171,37 @@ def prepare(n_big, n_small, static_root):
     return big, small, prisoner, appeal
 
 
+def queue_the_mail_signatures_are_due():
+    """What a signature's email costs the email worker, which this benchmark does not run:
+    a signature is one row, due a mail (issue 16), and the worker queues the mail of many
+    rows in one transaction (services.queue_due_mail). Measured in this process, with the
+    CPU of its PostgreSQL backend, on the rows the signing phases left."""
+    from django.db import connection
+
+    from petitions.models import Signature
+    from petitions.services import queue_due_mail
+
+    def backend_cpu():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            pid = cursor.fetchone()[0]
+        fields = Path(f"/proc/{pid}/stat").read_text().split()
+        return (int(fields[13]) + int(fields[14])) / os.sysconf("SC_CLK_TCK")
+
+    due = Signature.objects.filter(mail_due=True).count()
+    if not due:
+        return
+    database, own = backend_cpu(), time.process_time()
+    while queue_due_mail():
+        pass
+    own, database = time.process_time() - own, backend_cpu() - database
+    print(
+        f"\nthe email worker's part, not in the figures above: queueing the mail of {due:,} signatures took "
+        f"{own / due * 1000:.2f} ms of CPU per signature in the worker and {database / due * 1000:.2f} ms in PostgreSQL"
+    )
+    connection.close()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--port", type=int, default=18920)
@@ -218,7 +249,9 @@ def main():
         f"gunicorn     {args.workers} sync workers, max-requests and access log off, on {HOST}:{args.port}; "
         f"wrk -t{args.threads} -c{args.connections}, {args.seconds} s per page after {args.warmup} s"
     )
-    print(f"settings     DEBUG=0, CACHE_URL={args.cache_url}, TASKS_BACKEND=database (no worker), SIGN_MIN_SECONDS=0")
+    print(
+        f"settings     DEBUG=0, CACHE_URL={args.cache_url}, TASKS_BACKEND=database (no email worker), SIGN_MIN_SECONDS=0"
+    )
     started = time.perf_counter()
     try:
         ps.step(f"create the database {DB_NAME}", ps.recreate_database)
@@ -311,6 +344,8 @@ def main():
             print(
                 f"  {label:<40}{page_rate:8.0f}/s  {share:5.1f}% of the floor  {'met' if share >= aim else 'NOT met'}"
             )
+        if any(label.startswith("signing") for label, *_rest in targets):
+            queue_the_mail_signatures_are_due()
     finally:
         server.stop()
         from django.db import connections

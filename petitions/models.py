@@ -225,6 +225,13 @@ class Signature(models.Model):
     created_at = models.DateTimeField(_("signed"), default=timezone.now)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     mailed_at = models.DateTimeField(_("last emailed"), null=True, blank=True, editable=False)
+    # The signature's outbox: signing marks its address as due a mail, and the email worker
+    # (services.queue_due_mail) turns the marks into queued email, so that a signature is
+    # one row written, not a row and a task. Signing again with the address marks it again,
+    # with the address as typed that time and the page's language, until the mail is queued.
+    mail_due = models.BooleanField(default=False, db_default=False, editable=False)
+    resend_to = models.EmailField(max_length=254, blank=True, db_default="", editable=False)
+    resend_language = models.CharField(max_length=7, blank=True, db_default="", editable=False)
     # Part of every link we mail: a link stops working once its signature is gone, even
     # where the database reuses the id (SQLite does).
     nonce = models.CharField(max_length=22, default="", editable=False)
@@ -252,6 +259,8 @@ class Signature(models.Model):
             models.Index(fields=["status", "created_at"], name="signature_status_created"),
             # The dashboard's signatures per day.
             models.Index(fields=["petition", "confirmed_at"], name="signature_confirmed_at"),
+            # The few signatures waiting for their mail to be queued, found without a scan.
+            models.Index(fields=["id"], condition=Q(mail_due=True), name="signature_mail_due"),
         ]
 
     def __str__(self):

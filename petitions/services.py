@@ -7,10 +7,11 @@ counts in SignatureCount change in the same transaction as the signatures they c
 
 import datetime
 import random
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F
 from django.utils import timezone, translation
 
@@ -18,8 +19,6 @@ from lib.hashing import keyed_hash
 
 from . import tasks
 from .models import Petition, Signature, SignatureCount
-
-# A second confirmation mail to one address goes out at most this often.
 
 # Providers known to ignore dots in the local part, and the names they go by.
 DOTLESS_DOMAINS = {"gmail.com": "gmail.com", "googlemail.com": "gmail.com"}
@@ -109,15 +108,14 @@ class PetitionClosed(Exception):
 
 @dataclass
 class SignResult:
-    signature: Signature
+    signature: Signature | None  # None when the address had signed: nothing was read back
     created: bool
 
 
 def _schedule(task, *args):
-    """Queue an email task. The request never waits on the mail server: with the database
-    backend the task row is written in the signature's own transaction (one commit, and the
-    worker sees both or neither); run inline (TASKS_BACKEND=immediate, `make run`), it waits
-    until the signature is committed."""
+    """Queue an email task. With the database backend the task row is written in the
+    caller's transaction (the worker sees it once that commits); run inline
+    (TASKS_BACKEND=immediate, `make run`), it waits until that transaction has committed."""
     if settings.TASKS_BACKEND == "immediate":
         transaction.on_commit(lambda: task.enqueue(*args))
     else:
@@ -126,44 +124,92 @@ def _schedule(task, *args):
 
 def sign(petition, data):
     """Sign `petition` with a SignatureForm's cleaned_data. Signing again with the same
-    address changes nothing and reveals nothing: it only mails the address again (a
-    fresh confirmation link, or a note that it has already signed), at most once every
-    tasks.RESEND_AFTER. Raises PetitionClosed if the petition takes no signatures."""
+    address changes nothing and reveals nothing: it only asks for the address to be mailed
+    again (a fresh confirmation link, or a note that it has already signed;
+    tasks.mail_signer decides which, and whether it is too soon). Raises PetitionClosed if
+    the petition takes no signatures.
+
+    The request writes one row and queues nothing: the signature itself says that its
+    address is due a mail (`mail_due`), and queue_due_mail, in the email worker, turns
+    those rows into email tasks, many in one transaction. A signature is one INSERT,
+    committed on its own; the same address again, one failed INSERT and one UPDATE; the
+    work and the page are the same whether or not a mail will go out."""
     if not petition.takes_signatures:
         raise PetitionClosed(petition)
-    now = timezone.now()
-    fields = {
-        "name": data["name"],
-        "email": data["email"],
-        "country": data.get("country") or "",
-        "town": data.get("town") or "",
-        "organisation": data.get("organisation") or "",
-        "comment": data.get("comment") or "",
-        "public": bool(data.get("public")) and petition.list_signers,
-        "wants_updates": bool(data.get("wants_updates")),
-        # The page's language: the emails follow it (tasks.in_language_of).
-        "language": translation.get_language() or "",
-    }
     email_hash = email_fingerprint(data["email"])
-    try:
-        with transaction.atomic():
-            signature = Signature.objects.create(
-                petition=petition,
-                email_hash=email_hash,
-                mailed_at=now,
-                **fields,
-            )
-            _schedule(tasks.send_confirmation, signature.pk)
-        return SignResult(signature, created=True)
-    except IntegrityError:
-        pass  # this address has signed: the unique constraint said so, whoever was first
-    # Whether to mail again (at most every RESEND_AFTER; never a rejected signature) is the
-    # worker's decision, not this request's: here the same work is done either way, one
-    # queued task, so the time this answer takes says nothing about the address's past.
-    signature = Signature.objects.only("pk").get(petition=petition, email_hash=email_hash)
+    # The page's language: the emails follow it (tasks.in_language_of).
+    language = translation.get_language() or ""
+    signature = Signature(
+        petition=petition,
+        email_hash=email_hash,
+        name=data["name"],
+        email=data["email"],
+        country=data.get("country") or "",
+        town=data.get("town") or "",
+        organisation=data.get("organisation") or "",
+        comment=data.get("comment") or "",
+        public=bool(data.get("public")) and petition.list_signers,
+        wants_updates=bool(data.get("wants_updates")),
+        language=language,
+        mail_due=True,
+    )
+    created = False
+    for _attempt in range(2):
+        try:
+            # A savepoint only inside someone's transaction (a test's, a command's): alone,
+            # the INSERT is a statement committed by itself, and a refused one leaves
+            # nothing to roll back.
+            with transaction.atomic() if connection.in_atomic_block else nullcontext():
+                signature.save(force_insert=True)
+            created = True
+            break
+        except IntegrityError:
+            pass  # this address has signed: the unique constraint said so, whoever was first
+        # The address as typed now, and this page's language, for the worker's mail.
+        again = Signature.objects.filter(petition=petition, email_hash=email_hash).update(
+            mail_due=True, resend_to=data["email"], resend_language=language
+        )
+        if again:
+            break
+        # Withdrawn between the two statements: sign anew.
+    _mail_now_if_inline()
+    return SignResult(signature if created else None, created)
+
+
+def _mail_now_if_inline():
+    # Without a worker (TASKS_BACKEND=immediate: `make run`, the tests) nobody else would
+    # queue the mail: queue and send it once the signature is committed.
+    if settings.TASKS_BACKEND == "immediate":
+        transaction.on_commit(queue_due_mail)
+
+
+# How many signatures' mail one pass of queue_due_mail queues, in one transaction.
+DUE_MAIL_BATCH = 500
+
+
+def queue_due_mail(limit=DUE_MAIL_BATCH):
+    """Queue the email that signatures are due (`mail_due`), one task each, and clear the
+    mark, in one transaction: a task is queued for each mark once, however many workers
+    run this at once (each skips the rows another has locked). Returns how many."""
     with transaction.atomic():
-        _schedule(tasks.mail_again, signature.pk, data["email"], fields["language"])
-    return SignResult(signature, created=False)
+        due = list(
+            Signature.objects.select_for_update(skip_locked=True)
+            .filter(mail_due=True)
+            .only("pk", "email", "language", "resend_to", "resend_language")
+            .order_by("pk")[:limit]
+        )
+        for signature in due:
+            _schedule(
+                tasks.mail_signer,
+                signature.pk,
+                signature.resend_to or signature.email,
+                signature.resend_language or signature.language,
+            )
+        if due:
+            Signature.objects.filter(pk__in=[signature.pk for signature in due]).update(
+                mail_due=False, resend_to="", resend_language=""
+            )
+    return len(due)
 
 
 def confirm(signature, now=None):

@@ -1,5 +1,10 @@
-"""The worker that sends signers' email: django-tasks-db's db_worker, plus what it lacks
-when a worker dies in the middle of a task.
+"""The worker that sends signers' email: django-tasks-db's db_worker, plus the queueing of
+the mail new signatures are due, and what db_worker lacks when a worker dies in the middle
+of a task.
+
+A signature is written alone, marked as due a mail (services.sign); every second this
+command queues the marked signatures' mail, in batches (services.queue_due_mail), and
+db_worker sends it. A signature committed while no worker runs is mailed when one starts.
 
 db_worker marks a task RUNNING (and commits) before it runs it, and SUCCESSFUL after. A
 worker killed in between (SIGKILL, the machine lost, the container's memory limit) leaves the
@@ -31,16 +36,20 @@ from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 from django_tasks_db.models import DBTaskResult
 
+from petitions.services import queue_due_mail
+
 logger = logging.getLogger("petitions.email_worker")
 
 REPEATABLE = {
     "petitions.tasks.send_confirmation",
     "petitions.tasks.mail_again",
+    "petitions.tasks.mail_signer",
     "petitions.tasks.send_already_signed",
     "petitions.tasks.send_delivery_news",
 }
 STALE_AFTER = timedelta(minutes=10)
 SWEEP_SECONDS = 60
+DUE_MAIL_SECONDS = 1
 
 
 def requeue_interrupted(worker_id=None, now=None):
@@ -68,6 +77,18 @@ def requeue_interrupted(worker_id=None, now=None):
     return requeued
 
 
+def _queue_due_mail(stop):
+    """Every DUE_MAIL_SECONDS, queue the mail that new signatures are due (their rows are
+    their outbox: services.sign writes no task)."""
+    while not stop.wait(DUE_MAIL_SECONDS):
+        try:
+            while queue_due_mail():
+                pass  # a surge: take the next batch at once
+        except Exception:  # the database may be down for a while: try again in a moment
+            logger.exception("could not queue the mail signatures are due")
+            connection.close()
+
+
 def _sweep(stop):
     while not stop.wait(SWEEP_SECONDS):
         try:
@@ -92,6 +113,7 @@ class Command(DbWorkerCommand):
         close_old_connections()
         stop = threading.Event()
         threading.Thread(target=_sweep, args=(stop,), daemon=True, name="requeue-interrupted").start()
+        threading.Thread(target=_queue_due_mail, args=(stop,), daemon=True, name="queue-due-mail").start()
         try:
             super().handle(*args, **options)
         finally:

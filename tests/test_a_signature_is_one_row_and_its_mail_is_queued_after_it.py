@@ -1,0 +1,88 @@
+"""Issue 16: a signature is one row written, and the row is its own outbox. The email worker
+turns rows due a mail into queued email (services.queue_due_mail), many in one transaction,
+so that a surge of signatures costs the web servers one INSERT each."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from petitions import services
+from petitions.models import Signature
+
+ANN = {"name": "Ann", "email": "ann@example.org", "country": "GB"}
+
+
+@pytest.fixture
+def queue_in_database(settings):
+    settings.TASKS_BACKEND = "database"
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # a signal resets the backends
+
+
+def queued():
+    from django_tasks_db.models import DBTaskResult
+
+    return [(task.task_path, task.args_kwargs["args"]) for task in DBTaskResult.objects.order_by("enqueued_at")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_signature_is_one_insert_and_queues_nothing(make_petition, queue_in_database):
+    petition = make_petition()
+    with CaptureQueriesContext(connection) as queries:
+        result = services.sign(petition, ANN)
+    assert [query["sql"].split()[0] for query in queries] == ["INSERT"]
+    assert result.created and Signature.objects.get().mail_due
+    assert queued() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_address_again_is_one_refused_insert_and_one_update(make_petition, queue_in_database):
+    petition = make_petition()
+    services.sign(petition, ANN)
+    with CaptureQueriesContext(connection) as queries:
+        result = services.sign(petition, {**ANN, "email": "ANN@example.org", "name": "Someone else"})
+    assert [query["sql"].split()[0] for query in queries] == ["INSERT", "UPDATE"]
+    assert not result.created
+    signature = Signature.objects.get()
+    assert signature.name == "Ann" and signature.resend_to == "ANN@example.org"
+
+
+def test_the_worker_queues_each_due_mail_once_and_clears_the_mark(make_petition, queue_in_database):
+    from django.utils import translation
+
+    petition = make_petition()
+    services.sign(petition, ANN)
+    services.sign(petition, {**ANN, "email": "bob@example.org"})
+    ann, bob = Signature.objects.order_by("pk")
+    assert services.queue_due_mail() == 2
+    assert queued() == [
+        ("petitions.tasks.mail_signer", [ann.pk, "ann@example.org", "en"]),
+        ("petitions.tasks.mail_signer", [bob.pk, "bob@example.org", "en"]),
+    ]
+    assert services.queue_due_mail() == 0  # nothing is queued twice
+    assert not Signature.objects.filter(mail_due=True).exists()
+
+    # Ann signs again on the Russian page with her address typed otherwise: her mail goes
+    # to that address, in Russian, and the address is not kept on her row once queued.
+    with translation.override("ru"):
+        services.sign(petition, {**ANN, "email": "Ann@Example.org"})
+    assert services.queue_due_mail() == 1
+    assert queued()[-1] == ("petitions.tasks.mail_signer", [ann.pk, "Ann@Example.org", "ru"])
+    ann.refresh_from_db()
+    assert (ann.mail_due, ann.resend_to, ann.resend_language) == (False, "", "")
+
+
+def test_a_batch_is_limited_and_the_next_pass_takes_the_rest(make_petition, queue_in_database):
+    petition = make_petition()
+    for i in range(5):
+        services.sign(petition, {**ANN, "email": f"s{i}@example.org"})
+    assert services.queue_due_mail(limit=3) == 3
+    assert services.queue_due_mail(limit=3) == 2
+    assert len(queued()) == 5
+
+
+def test_without_a_worker_the_mail_is_sent_once_the_signature_is_committed(make_petition, sign_data, sign, mailoutbox):
+    # TASKS_BACKEND=immediate (`make run`, the tests): the request queues and sends it.
+    petition = make_petition()
+    sign(petition, sign_data(email="cat@example.org"))
+    assert [message.to for message in mailoutbox] == [["cat@example.org"]]
+    assert not Signature.objects.filter(mail_due=True).exists()
