@@ -33,22 +33,22 @@ def imports_of(name, path, modules):
     found = set()
     for node in ast.walk(ast.parse(path.read_text(), str(path))):
         if isinstance(node, ast.Import):
-            candidates = [alias.name for alias in node.names]
+            names = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
             base = node.module or ""
             if node.level:
                 anchor = package.split(".")[: len(package.split(".")) - (node.level - 1)]
                 base = ".".join(anchor + ([base] if base else []))
-            # `from pkg import mod` imports pkg.mod when that is a module of ours.
-            candidates = [f"{base}.{alias.name}" for alias in node.names] + [base]
+            # `from pkg import mod` imports pkg.mod when that is a module of ours, else pkg.
+            # Each name counts: `from . import forms, services` imports both.
+            names = [f"{base}.{alias.name}" for alias in node.names]
         else:
             continue
-        for candidate in candidates:
+        for candidate in names:
             while candidate and candidate not in modules:
                 candidate = candidate.rpartition(".")[0]
             if candidate and candidate != name:
                 found.add(candidate)
-                break
     return found
 
 
@@ -56,6 +56,13 @@ def imports_of(name, path, modules):
 def graph():
     modules = our_modules()
     return {name: imports_of(name, path, modules) for name, path in modules.items()}
+
+
+def test_the_walk_counts_every_name_of_a_from_import(tmp_path):
+    modules = {"pkg": None, "pkg.a": None, "pkg.b": None, "pkg.c": None}
+    path = tmp_path / "c.py"
+    path.write_text("from . import a, b\n")
+    assert imports_of("pkg.c", path, modules) == {"pkg.a", "pkg.b"}
 
 
 def test_the_walk_finds_every_app_and_its_imports(graph):
