@@ -2,6 +2,7 @@
 Django, and no two modules import each other, even from inside a function."""
 
 import ast
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -132,3 +133,12 @@ def test_the_cycle_finder_finds_a_cycle():
 
 def test_no_two_modules_import_each_other(graph):
     assert cycles(graph) == []
+
+
+def test_the_readmes_map_names_every_folder_of_the_tree():
+    tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    folders = {line.split("/")[0] for line in tracked.splitlines() if "/" in line and not line.startswith(".")}
+    readme = (ROOT / "README.md").read_text()
+    table = readme.split("## What is where", 1)[1].split("\n\n", 2)[1]
+    mapped = {row.split("`")[1].rstrip("/") for row in table.splitlines() if row.startswith("| `")}
+    assert folders == mapped
