@@ -17,8 +17,15 @@ migrate() {
 
 case "${1:-web}" in
     web)
-        case "${RUN_MIGRATIONS:-0}" in
+        # A yes/no value, read as campaign/settings.py reads one: anything else stops here,
+        # naming it (`RUN_MIGRATIONS=ture` must not quietly serve an unmigrated database).
+        case "$(printf '%s' "${RUN_MIGRATIONS:-0}" | tr -d ' ' | tr '[:upper:]' '[:lower:]')" in
             1 | true | yes | on) migrate ;;
+            0 | false | no | off | "") ;;
+            *)
+                echo "RUN_MIGRATIONS must be one of 0, 1, false, no, off, on, true, yes, not '$RUN_MIGRATIONS'." >&2
+                exit 1
+                ;;
         esac
         exec gunicorn --config /app/docker/gunicorn.conf.py campaign.wsgi
         ;;

@@ -2,6 +2,20 @@
 
 import os
 
+
+def env_bool(name, default):
+    """A yes/no variable, read as campaign/settings.py reads one: any other value stops the
+    server, naming it (`GUNICORN_ACCESS_LOG=of` must not quietly mean on)."""
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
+        return default
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise SystemExit(f"{name} must be one of 0, 1, false, no, off, on, true, yes, not {os.environ[name]!r}.")
+
+
 bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
 # Sync workers: a request at a time each. About 2 per CPU core is a good start.
 workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
@@ -21,7 +35,7 @@ worker_tmp_dir = "/dev/shm"  # noqa: S108
 
 # Logs go to stdout. The access log leaves out the client's address, user agent and the
 # query string: who reads which case file or signs what is nobody's business, not even the logs'.
-accesslog = "-" if os.environ.get("GUNICORN_ACCESS_LOG", "1") not in {"0", "false", "no", "off"} else None
+accesslog = "-" if env_bool("GUNICORN_ACCESS_LOG", True) else None
 access_log_format = "%(m)s %(U)s %(s)s %(B)s %(M)sms"
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()

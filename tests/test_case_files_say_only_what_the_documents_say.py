@@ -127,5 +127,6 @@ def test_report_dates_are_shown_as_reports_not_as_the_day_of_the_event(demo_case
 
 def test_no_timeline_shows_a_placeholder_first_of_january(client, demo_cases):
     for prisoner in Prisoner.objects.all():
-        html = client.get(prisoner.get_absolute_url()).content.decode()
-        assert not re.search(r">1 January \d{4}<", html), prisoner.slug
+        response = client.get(prisoner.get_absolute_url())
+        assert response.status_code == 200, prisoner.slug
+        assert not re.search(r">1 January \d{4}<", response.content.decode()), prisoner.slug

@@ -1,5 +1,6 @@
 import ast
 import os
+import runpy
 import subprocess
 import sys
 from pathlib import Path
@@ -82,6 +83,50 @@ def test_yes_no_variables_take_the_usual_words(monkeypatch, value, expected):
 
     monkeypatch.setenv("SOME_SWITCH", value)
     assert env_bool("SOME_SWITCH", default="default") == expected
+
+
+def run_entrypoint(tmp_path, run_migrations):
+    """The image's entrypoint, with `python` and `gunicorn` stubs that only say they ran."""
+    for program in ("python", "gunicorn"):
+        stub = tmp_path / program
+        stub.write_text(f'#!/bin/sh\necho "{program} $*"\n')
+        stub.chmod(0o755)
+    env = {"PATH": f"{tmp_path}:/usr/bin:/bin", "RUN_MIGRATIONS": run_migrations}
+    return subprocess.run(
+        ["sh", ROOT / "docker" / "entrypoint.sh", "web"], env=env, capture_output=True, text=True, timeout=30
+    )
+
+
+def test_the_image_refuses_a_run_migrations_that_is_not_yes_or_no(tmp_path):
+    result = run_entrypoint(tmp_path, "ture")
+    assert result.returncode != 0
+    assert "RUN_MIGRATIONS must be one of" in result.stderr
+    assert "'ture'" in result.stderr
+    assert "gunicorn" not in result.stdout
+
+
+@pytest.mark.parametrize(("value", "migrates"), [("1", True), ("Yes", True), ("0", False), ("off", False), ("", False)])
+def test_the_image_migrates_first_only_when_asked(tmp_path, value, migrates):
+    result = run_entrypoint(tmp_path, value)
+    assert result.returncode == 0, result.stderr
+    assert ("python manage.py migrate --noinput" in result.stdout) is migrates
+    assert result.stdout.splitlines()[-1].startswith("gunicorn --config")
+
+
+def gunicorn_config(monkeypatch, **env):
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return runpy.run_path(str(ROOT / "docker" / "gunicorn.conf.py"))
+
+
+def test_gunicorn_refuses_an_access_log_switch_that_is_not_yes_or_no(monkeypatch):
+    with pytest.raises(SystemExit, match="GUNICORN_ACCESS_LOG must be one of .* not 'of'"):
+        gunicorn_config(monkeypatch, GUNICORN_ACCESS_LOG="of")
+
+
+@pytest.mark.parametrize(("value", "accesslog"), [("", "-"), ("1", "-"), ("0", None), ("OFF", None)])
+def test_gunicorn_keeps_the_access_log_unless_told_no(monkeypatch, value, accesslog):
+    assert gunicorn_config(monkeypatch, GUNICORN_ACCESS_LOG=value)["accesslog"] == accesslog
 
 
 def test_the_middleware_list_in_settings_is_the_one_that_runs():

@@ -2,6 +2,7 @@
 Django, and no two modules import each other, even from inside a function."""
 
 import ast
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -33,22 +34,22 @@ def imports_of(name, path, modules):
     found = set()
     for node in ast.walk(ast.parse(path.read_text(), str(path))):
         if isinstance(node, ast.Import):
-            candidates = [alias.name for alias in node.names]
+            names = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
             base = node.module or ""
             if node.level:
                 anchor = package.split(".")[: len(package.split(".")) - (node.level - 1)]
                 base = ".".join(anchor + ([base] if base else []))
-            # `from pkg import mod` imports pkg.mod when that is a module of ours.
-            candidates = [f"{base}.{alias.name}" for alias in node.names] + [base]
+            # `from pkg import mod` imports pkg.mod when that is a module of ours, else pkg.
+            # Each name counts: `from . import forms, services` imports both.
+            names = [f"{base}.{alias.name}" for alias in node.names]
         else:
             continue
-        for candidate in candidates:
+        for candidate in names:
             while candidate and candidate not in modules:
                 candidate = candidate.rpartition(".")[0]
             if candidate and candidate != name:
                 found.add(candidate)
-                break
     return found
 
 
@@ -56,6 +57,13 @@ def imports_of(name, path, modules):
 def graph():
     modules = our_modules()
     return {name: imports_of(name, path, modules) for name, path in modules.items()}
+
+
+def test_the_walk_counts_every_name_of_a_from_import(tmp_path):
+    modules = {"pkg": None, "pkg.a": None, "pkg.b": None, "pkg.c": None}
+    path = tmp_path / "c.py"
+    path.write_text("from . import a, b\n")
+    assert imports_of("pkg.c", path, modules) == {"pkg.a", "pkg.b"}
 
 
 def test_the_walk_finds_every_app_and_its_imports(graph):
@@ -125,3 +133,12 @@ def test_the_cycle_finder_finds_a_cycle():
 
 def test_no_two_modules_import_each_other(graph):
     assert cycles(graph) == []
+
+
+def test_the_readmes_map_names_every_folder_of_the_tree():
+    tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    folders = {line.split("/")[0] for line in tracked.splitlines() if "/" in line and not line.startswith(".")}
+    readme = (ROOT / "README.md").read_text()
+    table = readme.split("## What is where", 1)[1].split("\n\n", 2)[1]
+    mapped = {row.split("`")[1].rstrip("/") for row in table.splitlines() if row.startswith("| `")}
+    assert folders == mapped
