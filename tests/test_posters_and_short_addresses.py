@@ -98,3 +98,12 @@ def test_a_closed_petition_offers_no_poster_to_collect_signatures(client, make_p
     response = client.get(petition.get_absolute_url())
     assert response.status_code == 200
     assert reverse("petitions:poster", args=[petition.slug]) not in response.content.decode()
+
+
+def test_a_posters_title_is_set_flush_left_not_stretched_across_the_line(client, make_petition):
+    # Justified, a few big words per line leave gaps a hand wide ("work,      reinstate"):
+    # fpdf2 then shows each line as a TJ array with the stretch between the words.
+    petition = make_petition(title="KazMinerals: decent wages, safe work, reinstate Erlan Tabinov")
+    reader = pdf(client.get(reverse("petitions:poster", args=[petition.slug])))
+    content = reader.pages[0].get_contents().get_data().decode("latin-1")
+    assert "] TJ" not in content
