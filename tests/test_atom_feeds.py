@@ -141,6 +141,8 @@ def test_a_feed_in_russian_links_to_russian_pages(client, make_prisoner):
 def test_pages_link_their_feeds(client, make_prisoner, make_appeal, make_petition):
     prisoner, appeal, petition = make_prisoner(), make_appeal(), make_petition()
     expected = {
+        # The home page, the address people give a feed reader, offers all three.
+        reverse("home"): [reverse("prisoners:feed"), reverse("appeals:feed"), reverse("petitions:feed")],
         reverse("prisoners:list"): [reverse("prisoners:feed")],
         prisoner.get_absolute_url(): [
             reverse("prisoners:prisoner_feed", args=[prisoner.slug]),
