@@ -8,7 +8,7 @@ from types import SimpleNamespace
 from django.conf import settings
 from django.contrib import messages
 from django.db.models import Prefetch, Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -334,6 +334,8 @@ def poster(request, slug):
     """A poster for a picket: the title big, a QR code to the short address and the address
     in letters. ?size=a3 for A3."""
     appeal = get_object_or_404(Appeal.objects.public(), slug=slug)
+    if appeal.is_closed:
+        raise Http404("A closed appeal has no poster asking people to write.")
     return posters.poster_response(
         request,
         appeal.slug,

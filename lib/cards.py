@@ -23,6 +23,9 @@ from .pdf import FONT_DIR, printable
 WIDTH, HEIGHT = 1200, 630
 MARGIN = 72
 CACHE_SECONDS = 7 * 24 * 3600
+# Part of every card's version: raised when the drawing changes, so that cards drawn before
+# get new addresses and are drawn again, not kept by the cache and chat apps.
+DESIGN = 2
 
 RED_DARK = (94, 17, 17)
 RED = (139, 30, 30)
@@ -76,12 +79,13 @@ def _fit(line, font, width):
     return line + "…"
 
 
-def draw_card(title, subtitle="", highlight="", progress=None, site_name="", footer=""):
+def draw_card(title, subtitle="", highlight="", progress=None, site_name="", footer="", note=""):
     """The PNG bytes of a card: the campaign's name in a band, the title as large as fits,
-    an optional subtitle, a highlighted line (a petition's count) with a progress bar
-    (0 to 1), and a footer (the site's address)."""
-    title, subtitle, highlight, site_name, footer = (
-        printable(text or "").replace("\n", " ") for text in (title, subtitle, highlight, site_name, footer)
+    an optional subtitle, a highlighted line (a petition's count, a case's status) with a
+    progress bar (0 to 1) or a note under it (the date a status was reported), and a footer
+    (the site's address)."""
+    title, subtitle, highlight, site_name, footer, note = (
+        printable(text or "").replace("\n", " ") for text in (title, subtitle, highlight, site_name, footer, note)
     )
     image = Image.new("RGB", (WIDTH, HEIGHT), PAPER)
     draw = ImageDraw.Draw(image)
@@ -92,7 +96,7 @@ def draw_card(title, subtitle="", highlight="", progress=None, site_name="", foo
     draw.text((MARGIN, band / 2), site_name, font=_font(36, bold=True), fill=(255, 255, 255), anchor="lm")
 
     bottom = HEIGHT - 60  # the footer's line
-    room_below = (140 if progress is not None else 90) if highlight else 0
+    room_below = (140 if progress is not None or note else 90) if highlight else 0
     room_below += 50 if subtitle else 0
     top = band + 48
     title_room = bottom - 40 - room_below - top
@@ -123,6 +127,8 @@ def draw_card(title, subtitle="", highlight="", progress=None, site_name="", foo
             draw.rounded_rectangle((MARGIN, y, WIDTH - MARGIN, y + 26), radius=13, fill=TRACK)
             if share > 0:
                 draw.rounded_rectangle((MARGIN, y, MARGIN + max(26, round(width * share)), y + 26), radius=13, fill=RED)
+        elif note:
+            draw.text((MARGIN, y - 6), _fit(note, _font(30), width), font=_font(30), fill=MUTED)
 
     if footer:
         draw.text((MARGIN, bottom), _fit(footer, _font(28), width), font=_font(28), fill=MUTED, anchor="lm")
@@ -140,7 +146,7 @@ def site_host():
 def version(*parts):
     """A short tag for one version of a card, for its address (?v=…): a new version gets a
     new address, which chat apps and browsers then fetch instead of their old copy."""
-    return hashlib.sha256(repr((*parts, settings.SITE_URL)).encode()).hexdigest()[:12]
+    return hashlib.sha256(repr((DESIGN, *parts, settings.SITE_URL)).encode()).hexdigest()[:12]
 
 
 def cached_card(tag, draw):

@@ -61,11 +61,12 @@ def poster_pdf(kicker, title, text, url, call, site_name, size="A4"):
         if max((document.get_string_width(word) for word in title.split()), default=0) > width - 2:
             continue
         height = document.multi_cell(
-            width, size_pt * 0.45, title, dry_run=True, output=MethodReturnValue.HEIGHT, new_x="LMARGIN"
+            width, size_pt * 0.45, title, align="L", dry_run=True, output=MethodReturnValue.HEIGHT, new_x="LMARGIN"
         )
         if height <= room * 0.8:
             break
-    document.multi_cell(width, size_pt * 0.45, title, new_x="LMARGIN", new_y="NEXT")
+    # Flush left: fpdf2's default, justified, stretches the gaps of a few big words across the line.
+    document.multi_cell(width, size_pt * 0.45, title, align="L", new_x="LMARGIN", new_y="NEXT")
     document.ln(3 * scale)
     if text:
         pdf.write(document, text, size=16 * scale, space_after=0)

@@ -147,6 +147,8 @@ def poster(request, slug):
     """A poster for a picket or a notice board: the title big, a QR code to the short
     address, and the address in letters for those without a camera. ?size=a3 for A3."""
     petition = get_object_or_404(Petition.objects.public(), slug=slug)
+    if not petition.takes_signatures:
+        raise Http404("A closed petition has no poster asking people to sign it.")
     return posters.poster_response(
         request,
         petition.slug,

@@ -1,6 +1,7 @@
 """Case news as Atom feeds: the timelines' new events, of every case or of one. A trial
 date or a hunger strike reaches subscribers without their coming back to look."""
 
+from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -35,9 +36,7 @@ class CaseNewsFeed(AtomFeed):
     def items(self):
         # Newest *added* first (the id), not newest dated: an organiser adding last year's
         # trial to a timeline today is news to subscribers too.
-        return (
-            CaseEvent.objects.filter(prisoner__is_published=True).select_related("prisoner").order_by("-id")[:ENTRIES]
-        )
+        return with_last_change(CaseEvent.objects.filter(prisoner__is_published=True))
 
     def item_title(self, event):
         return _("%(name)s: %(kind)s, %(date)s") % {
@@ -54,6 +53,13 @@ class CaseNewsFeed(AtomFeed):
 
     def item_pubdate(self, event):
         return day(event.date)
+
+    def item_updateddate(self, event):
+        # Atom requires an <updated> in every entry (RFC 4287, 4.1.2); readers sort by it.
+        # When the event was last entered or changed here, so that last year's trial added
+        # today sorts as today's news; the event's own day if its history holds no record
+        # (a bulk load keeps none).
+        return event.last_change or day(event.date)
 
 
 class PrisonerNewsFeed(CaseNewsFeed):
@@ -75,4 +81,12 @@ class PrisonerNewsFeed(CaseNewsFeed):
         return absolute(reverse("prisoners:prisoner_feed", args=[prisoner.slug]))
 
     def items(self, prisoner):
-        return prisoner.events.select_related("prisoner").order_by("-id")[:ENTRIES]
+        return with_last_change(prisoner.events.all())
+
+
+def with_last_change(events):
+    """The newest ENTRIES of `events`, newest added first, each with `last_change`: when
+    its change history last recorded it (None if never)."""
+    # A history row keeps the event's id as a plain column, not a relation to join on.
+    changes = CaseEvent.history.filter(id=OuterRef("pk")).order_by("-history_date").values("history_date")[:1]
+    return events.select_related("prisoner").annotate(last_change=Subquery(changes)).order_by("-id")[:ENTRIES]

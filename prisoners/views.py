@@ -96,10 +96,19 @@ def card(request, slug):
         highlight = prisoner.get_status_display()
         if prisoner.hunger_strike:
             highlight = f"{highlight} · {gettext_now('On hunger strike')}"
+        # As on the page (prisoners/_status.html): a status is the latest report's, with its
+        # date; a card must not say "In prison" of someone freed since.
+        note = ""
+        if when := prisoner.status_as_of_display:
+            if prisoner.status == Prisoner.Status.UNKNOWN:
+                note = gettext_now("since %(when)s, the latest report we have") % {"when": when}
+            else:
+                note = gettext_now("as of %(when)s (the latest report we have)") % {"when": when}
         return cards.draw_card(
             title=title,
             subtitle=prisoner.summary,
             highlight=highlight,
+            note=note,
             site_name=gettext_now("Kazakhstan Solidarity"),
             footer=cards.site_host(),
         )

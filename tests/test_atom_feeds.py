@@ -30,7 +30,8 @@ def entries(root):
             "link": entry.find(f"{ATOM}link").get("href"),
             "id": entry.findtext(f"{ATOM}id"),
             "summary": entry.findtext(f"{ATOM}summary"),
-            "updated": entry.findtext(f"{ATOM}updated") or entry.findtext(f"{ATOM}published"),
+            "published": entry.findtext(f"{ATOM}published"),
+            "updated": entry.findtext(f"{ATOM}updated"),
         }
         for entry in root.findall(f"{ATOM}entry")
     ]
@@ -55,8 +56,41 @@ def test_the_case_news_feed_gives_every_published_cases_new_events_newest_added_
     ]
     assert found[0]["link"] == f"http://127.0.0.1:8000/prisoners/roza/#event-{late.pk}"
     assert "Hunger strike in the colony." in found[0]["summary"]
-    assert found[0]["updated"].startswith("2012-03-01T00:00:00")
+    assert found[0]["published"].startswith("2012-03-01T00:00:00")
     assert len({e["id"] for e in found}) == 2
+
+
+def test_every_feed_has_what_atom_requires(client, make_prisoner, make_appeal, make_petition):
+    """RFC 4287: a feed and each entry have exactly one id, title and updated (a date-time
+    with its zone), and a feed without an author in each entry has its own."""
+    prisoner = make_prisoner(events=2)
+    make_appeal()
+    make_petition()
+    urls = [
+        reverse("prisoners:feed"),
+        reverse("prisoners:prisoner_feed", args=[prisoner.slug]),
+        reverse("appeals:feed"),
+        reverse("petitions:feed"),
+    ]
+    for url in urls:
+        root = feed(client, url)
+        for element in [root, *root.findall(f"{ATOM}entry")]:
+            for name in ("id", "title", "updated"):
+                assert len(element.findall(f"{ATOM}{name}")) == 1, (url, name)
+            datetime.datetime.fromisoformat(element.findtext(f"{ATOM}updated")).utcoffset()  # a zone
+        assert root.find(f"{ATOM}author") is not None, url
+        assert root.findall(f"{ATOM}entry"), url
+
+
+def test_an_event_added_today_is_updated_today_whatever_its_date(client, make_prisoner):
+    """Readers sort by <updated>: last year's trial entered today must not sort as last year."""
+    roza = make_prisoner(slug="roza")
+    CaseEvent.objects.create(prisoner=roza, date=datetime.date(2012, 6, 7), kind="trial", text="The trial.")
+    for url in (reverse("prisoners:feed"), reverse("prisoners:prisoner_feed", args=[roza.slug])):
+        (entry,) = entries(feed(client, url))
+        assert entry["published"].startswith("2012-06-07")
+        updated = datetime.datetime.fromisoformat(entry["updated"])
+        assert abs(updated - datetime.datetime.now(datetime.UTC)) < datetime.timedelta(minutes=5)
 
 
 def test_a_prisoners_feed_holds_only_that_case(client, make_prisoner):
@@ -107,6 +141,8 @@ def test_a_feed_in_russian_links_to_russian_pages(client, make_prisoner):
 def test_pages_link_their_feeds(client, make_prisoner, make_appeal, make_petition):
     prisoner, appeal, petition = make_prisoner(), make_appeal(), make_petition()
     expected = {
+        # The home page, the address people give a feed reader, offers all three.
+        reverse("home"): [reverse("prisoners:feed"), reverse("appeals:feed"), reverse("petitions:feed")],
         reverse("prisoners:list"): [reverse("prisoners:feed")],
         prisoner.get_absolute_url(): [
             reverse("prisoners:prisoner_feed", args=[prisoner.slug]),

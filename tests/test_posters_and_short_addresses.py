@@ -98,3 +98,25 @@ def test_a_closed_petition_offers_no_poster_to_collect_signatures(client, make_p
     response = client.get(petition.get_absolute_url())
     assert response.status_code == 200
     assert reverse("petitions:poster", args=[petition.slug]) not in response.content.decode()
+    # Nor at its address: no poster saying "Sign the petition" of one that takes no signatures.
+    assert client.get(reverse("petitions:poster", args=[petition.slug])).status_code == 404
+    # The short address on posters printed before still leads to the page, which says it is closed.
+    assert client.get(f"/p/{petition.pk}")["Location"] == petition.get_absolute_url()
+
+
+def test_a_closed_appeal_has_no_poster_asking_for_letters(client, make_appeal):
+    appeal = make_appeal(status="closed")
+    response = client.get(appeal.get_absolute_url())
+    assert response.status_code == 200
+    assert reverse("appeals:poster", args=[appeal.slug]) not in response.content.decode()
+    assert client.get(reverse("appeals:poster", args=[appeal.slug])).status_code == 404
+    assert client.get(f"/a/{appeal.pk}")["Location"] == appeal.get_absolute_url()
+
+
+def test_a_posters_title_is_set_flush_left_not_stretched_across_the_line(client, make_petition):
+    # Justified, a few big words per line leave gaps a hand wide ("work,      reinstate"):
+    # fpdf2 then shows each line as a TJ array with the stretch between the words.
+    petition = make_petition(title="KazMinerals: decent wages, safe work, reinstate Erlan Tabinov")
+    reader = pdf(client.get(reverse("petitions:poster", args=[petition.slug])))
+    content = reader.pages[0].get_contents().get_data().decode("latin-1")
+    assert "] TJ" not in content

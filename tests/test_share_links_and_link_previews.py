@@ -1,6 +1,7 @@
 """Share links that leak nothing, and the link previews of case, appeal and petition
 pages: Open Graph and Twitter-card tags, and the preview image the site draws (issue 17)."""
 
+import datetime
 import io
 import re
 from html.parser import HTMLParser
@@ -197,3 +198,24 @@ def test_the_preview_tags_name_no_signer(client, make_petition, sign_data, sign)
     head = response.content.decode().split("</head>")[0]
     assert "Secret Signer" not in head and "secret@example.org" not in head
     assert not re.search(r"secret", head, re.I)
+
+
+@pytest.mark.parametrize(
+    ("language", "status", "expected"),
+    [
+        ("", "in_prison", "as of 28 October 2014 (the latest report we have)"),
+        ("/ru", "in_prison", "(последние сведения, которые у нас есть: 28 октября 2014 г.)"),
+        ("", "unknown", "since 28 October 2014, the latest report we have"),
+    ],
+)
+def test_a_cases_card_gives_its_status_with_the_date_of_the_latest_report(
+    client, make_prisoner, monkeypatch, language, status, expected
+):
+    """As on the page: a card pasted years later must not say "In prison" of someone freed since."""
+    prisoner = make_prisoner(status=status, status_confirmed_on=datetime.date(2014, 10, 28))
+    calls = []
+    real = cards.draw_card
+    monkeypatch.setattr(cards, "draw_card", lambda **kw: calls.append(kw) or real(**kw))
+    response = client.get(f"{language}{reverse('prisoners:card', args=[prisoner.slug])}")
+    assert response.status_code == 200
+    assert calls[0]["note"] == expected
