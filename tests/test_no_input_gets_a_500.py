@@ -149,6 +149,21 @@ def test_made_up_email_links_never_fail_and_change_nothing(visitor, places, make
     assert stored() == before
 
 
+@pytest.mark.parametrize("pk, nonce", [(10**30, "nonce"), (1, "no\x00nce"), (1, "x" * 5000)])
+def test_a_token_signed_with_the_real_key_but_holding_impossible_values_changes_nothing(visitor, places, pk, nonce):
+    # The right types, but an id past any integer column, or a NUL that PostgreSQL refuses
+    # to compare (a 500 there, not on SQLite).
+    from petitions.tokens import TOKEN_SALT
+
+    before = stored()
+    for which in ("confirm", "withdraw", "stop_updates"):
+        token = signing.dumps([pk, nonce, which], salt=TOKEN_SALT, compress=False)
+        for method in ("get", "post"):
+            response = getattr(visitor, method)(reverse(f"petitions:{which}", args=[token]))
+            assert response.status_code < 500, (pk, nonce, which, method)
+    assert stored() == before
+
+
 def test_a_token_signed_with_the_real_key_but_holding_the_wrong_types_is_refused(visitor, db):
     # Issue 15, 8: the signature holds, the content is nonsense.
     from petitions.tokens import TOKEN_SALT
