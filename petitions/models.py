@@ -4,7 +4,7 @@ Signers are watched by the regime the campaign opposes, so a signature keeps as 
 it can: the address is kept in the clear only while it is needed (to send the
 confirmation link, and afterwards only for signers who asked for updates); what proves
 "one signature per address" is a keyed hash of the normalised address. The signer's IP
-address is kept only as a keyed hash too. Signatures have no change history: a withdrawn
+address is not kept at all, not even as a hash. Signatures have no change history: a withdrawn
 signature must be gone, not kept in a history table.
 """
 

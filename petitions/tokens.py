@@ -2,12 +2,17 @@
 names the signature, its nonce and what the link is for. Nothing is stored: the token is
 the proof, and a link stops working once its signature is gone."""
 
+import re
+
 from django.conf import settings
 from django.core import signing
 
 from .models import Signature
 
 TOKEN_SALT = "petitions.signature"
+# What Signature.nonce holds (secrets.token_urlsafe, or the demo's "demo3"): anything else
+# never names a signature, and some of it (a NUL) PostgreSQL refuses even to compare.
+NONCE = re.compile(r"[A-Za-z0-9_-]{1,22}")
 
 
 def make_token(signature, purpose):
@@ -32,7 +37,7 @@ def signature_from_token(token, purpose, max_age=None):
         raise BadToken from error
     # Signed with our key is not the same as well-formed: a key that leaked, or a token made
     # for another purpose by a future version, must be refused, not crash the lookup.
-    if token_purpose != purpose or type(pk) is not int or not isinstance(nonce, str):
+    if token_purpose != purpose or type(pk) is not int or not isinstance(nonce, str) or not NONCE.fullmatch(nonce):
         raise BadToken
     return Signature.objects.select_related("petition").filter(pk=pk, nonce=nonce).first()
 

@@ -24,6 +24,7 @@ def check_deploy(**env):
         ALLOWED_HOSTS="solidarity.example.org",
         CSRF_TRUSTED_ORIGINS="https://solidarity.example.org",
         SECURE_PROXY_SSL_HEADER="1",
+        TASKS_BACKEND="database",
     )
     clean.update(env)
     return subprocess.run(
@@ -54,3 +55,11 @@ def test_the_deployment_check_warns_when_https_is_switched_off_for_a_plain_http_
     assert result.returncode != 0
     assert "security.W008" in result.stderr + result.stdout
     assert "security.W012" in result.stderr + result.stdout
+
+
+def test_the_deployment_check_warns_when_mail_to_signers_is_sent_inside_the_request():
+    # Issue 15, 7: inline, a new address is mailed during the request and an address mailed in
+    # the last minutes is not, so the answer's time tells whether that address has signed.
+    result = check_deploy(TASKS_BACKEND="immediate")
+    assert result.returncode != 0
+    assert "campaign.W001" in result.stderr + result.stdout

@@ -90,3 +90,14 @@ def test_behind_a_proxy_failures_from_elsewhere_do_not_lock_the_organiser_out(cl
     response = client.post(url, {"username": "natalia", "password": PASSWORD}, **organiser)
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(staff.pk)
+
+
+def test_a_name_longer_than_any_accounts_gets_the_login_form_back_and_is_not_recorded(client, staff):
+    # Axes recorded every failed name in a column of 255 characters: on PostgreSQL a longer
+    # one was a 500 (the admin login is a public form: issue 15, no 500 on any input).
+    from axes.models import AccessAttempt
+
+    response = log_in(client, PASSWORD, username="n" * 5000)
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+    assert not AccessAttempt.objects.exclude(username__regex=r"^.{0,255}$").exists()

@@ -74,10 +74,10 @@ def visitor():
 
 
 @pytest.fixture
-def places(make_appeal, make_petition):
+def places(make_appeal, make_petition, make_prisoner):
     appeal = make_appeal()
     petition = make_petition()
-    return {"appeal": appeal.slug, "petition": petition.slug}
+    return {"appeal": appeal.slug, "petition": petition.slug, "prisoner": make_prisoner().slug}
 
 
 def post(visitor, url, data):
@@ -149,6 +149,21 @@ def test_made_up_email_links_never_fail_and_change_nothing(visitor, places, make
     assert stored() == before
 
 
+@pytest.mark.parametrize("pk, nonce", [(10**30, "nonce"), (1, "no\x00nce"), (1, "x" * 5000)])
+def test_a_token_signed_with_the_real_key_but_holding_impossible_values_changes_nothing(visitor, places, pk, nonce):
+    # The right types, but an id past any integer column, or a NUL that PostgreSQL refuses
+    # to compare (a 500 there, not on SQLite).
+    from petitions.tokens import TOKEN_SALT
+
+    before = stored()
+    for which in ("confirm", "withdraw", "stop_updates"):
+        token = signing.dumps([pk, nonce, which], salt=TOKEN_SALT, compress=False)
+        for method in ("get", "post"):
+            response = getattr(visitor, method)(reverse(f"petitions:{which}", args=[token]))
+            assert response.status_code < 500, (pk, nonce, which, method)
+    assert stored() == before
+
+
 def test_a_token_signed_with_the_real_key_but_holding_the_wrong_types_is_refused(visitor, db):
     # Issue 15, 8: the signature holds, the content is nonsense.
     from petitions.tokens import TOKEN_SALT
@@ -167,7 +182,17 @@ def test_a_token_signed_with_the_real_key_but_holding_the_wrong_types_is_refused
     )
 )
 def test_addresses_that_take_a_query_never_fail(visitor, places, query):
+    prisoner = places["prisoner"]
     for url in (
+        reverse("prisoners:detail", args=[prisoner]),
+        reverse("prisoners:feed"),
+        reverse("prisoners:prisoner_feed", args=[prisoner]),
+        reverse("prisoners:card", args=[prisoner]),
+        reverse("appeals:feed"),
+        reverse("appeals:card", args=[places["appeal"]]),
+        reverse("petitions:sheet", args=[places["petition"]]),
+        reverse("petitions:check_email", args=[places["petition"]]),
+        reverse("petitions:embed_check_email", args=[places["petition"]]),
         reverse("appeals:embassies"),
         reverse("appeals:list"),
         reverse("prisoners:list"),
@@ -183,6 +208,15 @@ def test_addresses_that_take_a_query_never_fail(visitor, places, query):
         reverse("petitions:feed"),
     ):
         assert visitor.get(url, query).status_code < 500, url
+
+
+@fuzz
+@given(data=st.one_of(fields(["username", "password", "next"]), raw_bodies))
+def test_the_admin_login_never_fails_and_lets_nobody_in(visitor, organiser, data):
+    # The one form for staff that anyone can reach; axes records each failure.
+    response = post(visitor, reverse("admin:login"), data)
+    assert response.status_code < 500
+    assert "_auth_user_id" not in visitor.session
 
 
 def test_a_real_confirmation_link_still_works_after_the_fuzzing(visitor, make_petition, sign, sign_data):

@@ -91,3 +91,24 @@ def test_behind_proxies_the_address_the_outermost_proxy_saw_counts(settings):
     settings.NUM_PROXIES = 2
     # The client could have written 1.2.3.4 itself; the proxies added the last two.
     assert client_ip(request) == "198.51.100.5"
+
+
+def test_behind_a_proxy_an_address_is_one_address_whatever_the_port_or_spelling(settings):
+    # Issue 15: the address from a library (django-ipware), not our own parsing, which took
+    # "203.0.113.5:4711" as an address of its own, a new one for every connection.
+    settings.NUM_PROXIES = 1
+    written = ["203.0.113.5", "203.0.113.5:4711", "203.0.113.5:4712", "::ffff:203.0.113.5", "forged, 203.0.113.5"]
+    addresses = {client_ip(RequestFactory().post("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=x)) for x in written}
+    assert addresses == {"203.0.113.5"}
+    assert client_ip(RequestFactory().post("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="[2001:DB8::1]:443")) == (
+        "2001:db8::1"
+    )
+
+
+def test_what_is_not_an_address_is_never_taken_for_one(settings):
+    # A request that reached the app past the proxy carries only what the client wrote; the
+    # lockout stores the address in an address column (on PostgreSQL, text there was a 500).
+    settings.NUM_PROXIES = 1
+    for written in ("not-an-address", "203.0.113.5x", "", " , "):
+        request = RequestFactory().post("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=written)
+        assert client_ip(request) == "10.0.0.2", written
