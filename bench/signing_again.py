@@ -1,9 +1,10 @@
 # ruff: noqa: E501
-"""Does signing with an address that has signed answer at another speed than a first
-signature (issue 15, 7)? In process, through the WSGI handler with the production settings
-(PostgreSQL at 127.0.0.1:5432, Redis, DEBUG=0), one request at a time: first signatures and
-second signatures with the same addresses, interleaved, their wall times compared; and, for
-scale, one round trip to PostgreSQL over loopback (SELECT 1).
+"""What one signature costs, and does signing with an address that has signed answer at
+another speed than a first signature (issue 15, 7)? In process, through the WSGI handler with
+the production settings (PostgreSQL at 127.0.0.1:5432, Redis, DEBUG=0), one request at a
+time: first signatures and second signatures with the same addresses, interleaved, their
+wall times and CPU (this process's, and its PostgreSQL backend's) compared with the bare
+view's POST (bench/urls_bench.py); and, for scale, one round trip to PostgreSQL over loopback.
 
 Creates and drops the database campaign_bench_again. Prints figures; asserts nothing.
 
@@ -53,6 +54,7 @@ def measure(n):
 
     call_command("migrate", verbosity=0)
     settings.ALLOWED_HOSTS = ["*"]
+    settings.ROOT_URLCONF = "bench.urls_bench"
     from django.core.wsgi import get_wsgi_application
     from django.db import connection
     from django.middleware.csrf import _get_new_csrf_string, _mask_cipher_secret
@@ -66,13 +68,20 @@ def measure(n):
     token = _mask_cipher_secret(secret)
     started = fresh_started()
 
-    def post(address):
+    def backend_cpu():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            pid = cursor.fetchone()[0]
+        fields = Path(f"/proc/{pid}/stat").read_text().split()
+        return (int(fields[13]) + int(fields[14])) / os.sysconf("SC_CLK_TCK")
+
+    def post(address, path=f"/petitions/{petition.slug}/sign/", expect="302"):
         body = urllib.parse.urlencode(
             {"csrfmiddlewaretoken": token, "name": "Invented Signer", "email": address, "country": "GB"}
             | {"started": started, "public": "on"}
         ).encode()
         environ = {
-            "REQUEST_METHOD": "POST", "PATH_INFO": f"/petitions/{petition.slug}/sign/", "QUERY_STRING": "",
+            "REQUEST_METHOD": "POST", "PATH_INFO": path, "QUERY_STRING": "",
             "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "80", "HTTP_HOST": "127.0.0.1", "SERVER_PROTOCOL": "HTTP/1.1",
             "wsgi.url_scheme": "http", "REMOTE_ADDR": "127.0.0.1", "wsgi.input": io.BytesIO(body),
             "CONTENT_LENGTH": str(len(body)), "CONTENT_TYPE": "application/x-www-form-urlencoded",
@@ -82,8 +91,15 @@ def measure(n):
         start = time.perf_counter()
         b"".join(app(environ, lambda s, h, e=None: status.append(s)))
         elapsed = time.perf_counter() - start
-        assert status[0].startswith("302"), status
+        assert status[0].startswith(expect), status
         return elapsed * 1000
+
+    def cpu_per_request(label, addresses, **kwargs):
+        database, own = backend_cpu(), time.process_time()
+        for address in addresses:
+            post(address, **kwargs)
+        own, database = time.process_time() - own, backend_cpu() - database
+        print(f"  {label:<44}{own / len(addresses) * 1000:8.3f} {database / len(addresses) * 1000:8.3f}")
 
     for i in range(50):  # warm up: connections, caches, the statement cache
         post(f"warm.{i}@bench.example.org")
@@ -94,6 +110,13 @@ def measure(n):
     for i in range(n):
         first.append(post(f"s.{i}@bench.example.org"))
         again.append(post(f"s.{max(i - 1, 0)}@bench.example.org"))
+    print(f"\nCPU per request, one at a time, {n} each (ms)")
+    print(f"  {'':<44}{'here':>8} {'database':>8}")
+    cpu_per_request(
+        "bare view, the same POST", [f"b.{i}@bench.example.org" for i in range(n)], path="/bench/bare/", expect="200"
+    )
+    cpu_per_request("first signature", [f"c.{i}@bench.example.org" for i in range(n)])
+    cpu_per_request("the same address again", [f"c.{i}@bench.example.org" for i in range(n)])
     with connection.cursor() as cursor:
         trips = []
         for _ in range(n):

@@ -192,6 +192,7 @@ def test_a_signer_gets_their_email_in_the_language_they_signed_in(
     assert "/kk/petitions/withdraw/" in message.body
     html = message.alternatives[0][0]
     assert "/kk/petitions/confirm/" in html
+    assert '<html lang="kk">' in html  # a screen reader reads it as Kazakh
 
     # The link opens the Kazakh page.
     confirm = re.search(r"http://127\.0\.0\.1:8000(/kk/petitions/confirm/\S+/)", message.body).group(1)
@@ -213,6 +214,7 @@ def test_signing_again_in_another_language_answers_in_that_language(
     with translation.override("ru"):
         expected = translation.gettext("You have already signed: %(title)s") % {"title": petition.title}
     assert message.subject == expected
+    assert '<html lang="ru">' in message.alternatives[0][0]
 
 
 def test_the_news_of_a_delivery_goes_out_in_each_signers_language(make_petition):
@@ -238,6 +240,7 @@ def test_the_news_of_a_delivery_goes_out_in_each_signers_language(make_petition)
             subject = translation.gettext("Delivered: %(title)s") % {"title": petition.title}
         message = by_address[address]
         assert message.subject == subject
+        assert f'<html lang="{language}">' in message.alternatives[0][0]
         prefix = "" if language == "en" else f"/{language}"
         assert f"127.0.0.1:8000{prefix}/petitions/stop-updates/" in message.extra_headers["List-Unsubscribe"]
 
