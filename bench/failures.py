@@ -372,10 +372,14 @@ def mail_queued(petition):
 
     from petitions.models import Signature
 
+    # The marks first, then the tasks: the worker turns marks into tasks in one transaction,
+    # so a mark gone by the first query has its task committed by the second. (The other
+    # order misses the signatures swept between the two.)
+    marked = Signature.objects.filter(petition=petition, mail_due=True).values_list("pk", flat=True)
+    queued = collections.Counter(marked)
     paths = ["petitions.tasks.mail_signer", "petitions.tasks.send_confirmation"]
     tasks = DBTaskResult.objects.filter(task_path__in=paths)
-    queued = collections.Counter(args["args"][0] for args in tasks.values_list("args_kwargs", flat=True))
-    queued.update(Signature.objects.filter(petition=petition, mail_due=True).values_list("pk", flat=True))
+    queued.update(args["args"][0] for args in tasks.values_list("args_kwargs", flat=True))
     return queued
 
 
@@ -420,6 +424,41 @@ def check_counts(petition):
         f"{'exact' if counted == confirmed else 'WRONG'}; signatures without their queued email: {half}"
     )
     return counted == confirmed and not half
+
+
+def every_signer_mailed(petition, sink, wait=300):
+    """After every fault: once the email worker has queued and sent everything, has every
+    pending signature's address had its email? (Confirmed signatures were confirmed here,
+    with links made by this script, and their addresses blanked.)"""
+    from django.db import connection
+    from django_tasks_db.models import DBTaskResult
+
+    from petitions.models import Signature
+
+    say("\nfinally: every signature's email, once the worker has sent the backlog")
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline and (
+        Signature.objects.filter(mail_due=True).exists() or DBTaskResult.objects.exclude(status="SUCCESSFUL").exists()
+    ):
+        time.sleep(0.5)
+    time.sleep(1)
+    connection.close()
+    expected = {
+        e.lower() for e in Signature.objects.filter(petition=petition, status="pending").values_list("email", flat=True)
+    }
+    received = sink.received
+    missing = expected - set(received)
+    duplicated = sum(1 for address, n in received.items() if n > 1)
+    say(
+        f"  emails       pending signatures {len(expected)}, emails received {sum(received.values())} for "
+        f"{len(received)} addresses: missing {len(missing)}, sent twice {duplicated}"
+    )
+    return {
+        "f": "finally, every pending signature",
+        "acknowledged": len(expected),
+        "lost": len(missing),
+        "duplicated": duplicated,
+    }
 
 
 def pending_tokens(petition, n):
@@ -604,6 +643,8 @@ def main():
                 tokens=100,
             )
         )
+
+        results.append(every_signer_mailed(petition, sink))
 
         say("\nsummary")
         for r in results:
