@@ -464,14 +464,15 @@ def every_signer_mailed(petition, sink, wait=300):
 def pending_tokens(petition, n):
     """n pending signatures made here, and their confirmation links' tokens."""
     from petitions import services
+    from petitions.models import Signature
     from petitions.tokens import make_token
 
     tag = secrets.token_hex(3)
-    signatures = [
+    ids = [
         services.sign(petition, {"name": f"Invented {i}", "email": f"c.{tag}.{i}@bench.example.org", "country": "GB"})
         for i in range(n)
     ]
-    return [make_token(s.signature, "confirm") for s in signatures]
+    return [make_token(signature, "confirm") for signature in Signature.objects.filter(pk__in=ids)]
 
 
 # --- the faults -----------------------------------------------------------------------------------

@@ -171,6 +171,10 @@ class PaperBatch(models.Model):
         return f"{self.collected_where}, {self.collected_on:%Y-%m-%d}"
 
 
+def new_nonce():
+    return secrets.token_urlsafe(16)
+
+
 class Signature(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting for confirmation")
@@ -191,10 +195,14 @@ class Signature(models.Model):
         blank=True,
         help_text=_("Kept only until the signature is confirmed, or for signers who asked for updates."),
     )
+    # NULL for a signature with no address (paper), so that the one-per-address constraint
+    # needs no condition and signing can be one INSERT … ON CONFLICT (services.sign).
     email_hash = models.CharField(
         _("email fingerprint"),
         max_length=64,
+        null=True,
         blank=True,
+        default=None,
         editable=False,
         help_text=_("A keyed hash of the normalised address: one signature per address, without keeping it."),
     )
@@ -248,9 +256,7 @@ class Signature(models.Model):
         ]
         constraints = [
             # One signature per address per petition, whatever two requests race to do.
-            models.UniqueConstraint(
-                fields=["petition", "email_hash"], condition=~Q(email_hash=""), name="one_signature_per_address"
-            ),
+            models.UniqueConstraint(fields=["petition", "email_hash"], name="one_signature_per_address"),
         ]
         indexes = [
             # The public list of signers, newest first, page by page.
@@ -268,7 +274,7 @@ class Signature(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.nonce:
-            self.nonce = secrets.token_urlsafe(16)
+            self.nonce = new_nonce()
         super().save(*args, **kwargs)
 
     @property

@@ -264,11 +264,11 @@ def add_paper_signatures(batch, rows, now=None):
         reasons = find_duplicates(batch.petition, rows)
         signatures = []
         for row, reason in zip(rows, reasons, strict=True):
-            email_hash = services.email_fingerprint(row["email"]) if row.get("email") else ""
+            email_hash = services.email_fingerprint(row["email"]) if row.get("email") else None
             if reason and email_hash:
                 # One fingerprint per address per petition (a database constraint): the
                 # repeat goes without, and its flag tells the organisers why.
-                email_hash = ""
+                email_hash = None
             signatures.append(_paper_signature(batch, row, now, bool(reason), email_hash))
         try:
             with transaction.atomic():

@@ -7,18 +7,16 @@ counts in SignatureCount change in the same transaction as the signatures they c
 
 import datetime
 import random
-from contextlib import nullcontext
-from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, F
 from django.utils import timezone, translation
 
 from lib.hashing import keyed_hash
 
 from . import tasks
-from .models import Petition, Signature, SignatureCount
+from .models import Petition, Signature, SignatureCount, new_nonce
 
 # Providers known to ignore dots in the local part, and the names they go by.
 DOTLESS_DOMAINS = {"gmail.com": "gmail.com", "googlemail.com": "gmail.com"}
@@ -106,12 +104,6 @@ class PetitionClosed(Exception):
         self.petition = petition
 
 
-@dataclass
-class SignResult:
-    signature: Signature | None  # None when the address had signed: nothing was read back
-    created: bool
-
-
 def _schedule(task, *args):
     """Queue an email task. With the database backend the task row is written in the
     caller's transaction (the worker sees it once that commits); run inline
@@ -123,25 +115,25 @@ def _schedule(task, *args):
 
 
 def sign(petition, data):
-    """Sign `petition` with a SignatureForm's cleaned_data. Signing again with the same
-    address changes nothing and reveals nothing: it only asks for the address to be mailed
-    again (a fresh confirmation link, or a note that it has already signed;
-    tasks.mail_signer decides which, and whether it is too soon). Raises PetitionClosed if
-    the petition takes no signatures.
+    """Sign `petition` with a SignatureForm's cleaned_data; returns the signature's id.
+    Signing again with the same address changes nothing and reveals nothing: it only asks
+    for the address to be mailed again (a fresh confirmation link, or a note that it has
+    already signed; tasks.mail_signer decides which, and whether it is too soon). Raises
+    PetitionClosed if the petition takes no signatures.
 
-    The request writes one row and queues nothing: the signature itself says that its
-    address is due a mail (`mail_due`), and queue_due_mail, in the email worker, turns
-    those rows into email tasks, many in one transaction. A signature is one INSERT,
-    committed on its own; the same address again, one failed INSERT and one UPDATE; the
-    work and the page are the same whether or not a mail will go out."""
+    One statement, the same for a new address and one that has signed:
+    INSERT … ON CONFLICT (petition, email_hash) DO UPDATE, which either adds the signature
+    or marks the existing one as due a mail again, with the address as typed this time and
+    this page's language. Nothing else is written: the row is its own outbox (`mail_due`),
+    and queue_due_mail, in the email worker, turns marked rows into queued email, many in
+    one transaction."""
     if not petition.takes_signatures:
         raise PetitionClosed(petition)
-    email_hash = email_fingerprint(data["email"])
     # The page's language: the emails follow it (tasks.in_language_of).
     language = translation.get_language() or ""
     signature = Signature(
         petition=petition,
-        email_hash=email_hash,
+        email_hash=email_fingerprint(data["email"]),
         name=data["name"],
         email=data["email"],
         country=data.get("country") or "",
@@ -151,29 +143,21 @@ def sign(petition, data):
         public=bool(data.get("public")) and petition.list_signers,
         wants_updates=bool(data.get("wants_updates")),
         language=language,
+        nonce=new_nonce(),
         mail_due=True,
+        # What a second signing puts on the row that has the address (the ON CONFLICT
+        # update takes the values this row would have had).
+        resend_to=data["email"],
+        resend_language=language,
     )
-    created = False
-    for _attempt in range(2):
-        try:
-            # A savepoint only inside someone's transaction (a test's, a command's): alone,
-            # the INSERT is a statement committed by itself, and a refused one leaves
-            # nothing to roll back.
-            with transaction.atomic() if connection.in_atomic_block else nullcontext():
-                signature.save(force_insert=True)
-            created = True
-            break
-        except IntegrityError:
-            pass  # this address has signed: the unique constraint said so, whoever was first
-        # The address as typed now, and this page's language, for the worker's mail.
-        again = Signature.objects.filter(petition=petition, email_hash=email_hash).update(
-            mail_due=True, resend_to=data["email"], resend_language=language
-        )
-        if again:
-            break
-        # Withdrawn between the two statements: sign anew.
+    Signature.objects.bulk_create(
+        [signature],
+        update_conflicts=True,
+        unique_fields=["petition", "email_hash"],
+        update_fields=["mail_due", "resend_to", "resend_language"],
+    )
     _mail_now_if_inline()
-    return SignResult(signature if created else None, created)
+    return signature.pk
 
 
 def _mail_now_if_inline():
