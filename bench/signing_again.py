@@ -132,8 +132,8 @@ def measure(n):
 
     print(f"\n{n} addresses, each signed twice, one request at a time (wall ms)")
     print(f"  {'':<44}{'median':>8} {'p10':>8} {'p90':>8}")
-    row("first signature (INSERT)", first)
-    row("the same address again (INSERT refused, UPDATE)", again)
+    row("first signature", first)
+    row("the same address again", again)
     row("one round trip to PostgreSQL (SELECT 1)", trips)
     print(
         f"  difference of the medians: {statistics.median(again) - statistics.median(first):+.3f} ms "

@@ -2,6 +2,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -16,13 +17,23 @@ class Precision(models.TextChoices):
     YEAR = "year", _("year")
 
 
+# Languages that write a month's name in lower case within a sentence ("арестован в
+# августе", "приговор, август 2011 г.", "2011 ж. тамыз"). Django names the months for use
+# alone, capitalised ("Август", "Тамыз").
+MONTHS_IN_LOWER_CASE = {"ru", "kk"}
+
+
 def format_fuzzy_date(value, precision):
     if value is None:
         return ""
     if precision == Precision.YEAR:
         return str(value.year)
     if precision == Precision.MONTH:
-        return date_format(value, "YEAR_MONTH_FORMAT")
+        text = date_format(value, "YEAR_MONTH_FORMAT")
+        if get_language() in MONTHS_IN_LOWER_CASE:
+            month = date_format(value, "F")
+            text = text.replace(month, month.lower())
+        return text
     return date_format(value, "DATE_FORMAT")
 
 

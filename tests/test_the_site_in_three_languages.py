@@ -155,6 +155,22 @@ def test_dates_and_counts_follow_the_language(client, make_petition):
     assert "2030 ж. 16 желтоқсан" in kk
 
 
+def test_a_month_is_written_in_lower_case_within_a_sentence_and_capitalised_to_begin_one(client, make_prisoner):
+    import datetime
+
+    from prisoners.models import CaseEvent, Precision
+
+    prisoner = make_prisoner(arrested_on=datetime.date(2011, 8, 1), arrested_precision=Precision.MONTH)
+    CaseEvent.objects.create(prisoner=prisoner, date=datetime.date(2014, 12, 1), precision=Precision.MONTH, text="x")
+    ru = client.get(f"/ru/prisoners/{prisoner.slug}/").content.decode()
+    assert "август 2011 г." in ru and "Август 2011 г." not in ru  # "арест — август 2011 г."
+    assert ">Декабрь 2014 г.</time>" in ru  # a timeline entry begins with it
+    kk = client.get(f"/kk/prisoners/{prisoner.slug}/").content.decode()
+    assert "2011 ж. тамыз" in kk and "2011 ж. Тамыз" not in kk
+    feed = client.get(f"/ru/prisoners/{prisoner.slug}/feed.atom").content.decode()
+    assert "декабрь 2014 г." in feed and "Декабрь" not in feed
+
+
 def test_the_admin_speaks_the_organisers_language(client, organiser):
     client.force_login(organiser)
     response = client.get("/ru/admin/")

@@ -10,8 +10,10 @@ import datetime
 
 import pytest
 from django.utils import translation
-from django.utils.formats import date_format
+from django.utils.text import capfirst
 from playwright.sync_api import expect
+
+from prisoners.models import Precision, format_fuzzy_date
 
 pytestmark = pytest.mark.browser
 
@@ -68,7 +70,7 @@ def test_an_organiser_adds_a_timeline_event_that_supporters_then_read(page, demo
     last_event = page.locator("ol.timeline > li").last
     assert NEW_EVENT[language] in last_event.inner_text()
     with translation.override(language):
-        month = date_format(datetime.date(2014, 12, 1), "YEAR_MONTH_FORMAT")
+        month = capfirst(format_fuzzy_date(datetime.date(2014, 12, 1), Precision.MONTH))
         kind = str(translation.gettext("Statement"))
     assert month in last_event.inner_text()
     assert kind in last_event.inner_text()
