@@ -141,6 +141,18 @@ def drop_database():
         conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
 
 
+def backend_cpu():
+    """CPU seconds this process's PostgreSQL backend has used (on this machine): what the
+    database spent on the work done through Django's connection."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    fields = Path(f"/proc/{pid}/stat").read_text().split()
+    return (int(fields[13]) + int(fields[14])) / os.sysconf("SC_CLK_TCK")
+
+
 def step(label, fn, *args, **kwargs):
     start = time.perf_counter()
     result = fn(*args, **kwargs)

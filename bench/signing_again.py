@@ -68,13 +68,6 @@ def measure(n):
     token = _mask_cipher_secret(secret)
     started = fresh_started()
 
-    def backend_cpu():
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_backend_pid()")
-            pid = cursor.fetchone()[0]
-        fields = Path(f"/proc/{pid}/stat").read_text().split()
-        return (int(fields[13]) + int(fields[14])) / os.sysconf("SC_CLK_TCK")
-
     def post(address, path=f"/petitions/{petition.slug}/sign/", expect="302"):
         body = urllib.parse.urlencode(
             {"csrfmiddlewaretoken": token, "name": "Invented Signer", "email": address, "country": "GB"}
@@ -95,10 +88,10 @@ def measure(n):
         return elapsed * 1000
 
     def cpu_per_request(label, addresses, **kwargs):
-        database, own = backend_cpu(), time.process_time()
+        database, own = ps.backend_cpu(), time.process_time()
         for address in addresses:
             post(address, **kwargs)
-        own, database = time.process_time() - own, backend_cpu() - database
+        own, database = time.process_time() - own, ps.backend_cpu() - database
         print(f"  {label:<44}{own / len(addresses) * 1000:8.3f} {database / len(addresses) * 1000:8.3f}")
 
     for i in range(50):  # warm up: connections, caches, the statement cache

@@ -181,20 +181,13 @@ def queue_the_mail_signatures_are_due():
     from petitions.models import Signature
     from petitions.services import queue_due_mail
 
-    def backend_cpu():
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_backend_pid()")
-            pid = cursor.fetchone()[0]
-        fields = Path(f"/proc/{pid}/stat").read_text().split()
-        return (int(fields[13]) + int(fields[14])) / os.sysconf("SC_CLK_TCK")
-
     due = Signature.objects.filter(mail_due=True).count()
     if not due:
         return
-    database, own = backend_cpu(), time.process_time()
+    database, own = ps.backend_cpu(), time.process_time()
     while queue_due_mail():
         pass
-    own, database = time.process_time() - own, backend_cpu() - database
+    own, database = time.process_time() - own, ps.backend_cpu() - database
     print(
         f"\nthe email worker's part, not in the figures above: queueing the mail of {due:,} signatures took "
         f"{own / due * 1000:.2f} ms of CPU per signature in the worker and {database / due * 1000:.2f} ms in PostgreSQL"
