@@ -87,3 +87,33 @@ def test_without_a_worker_the_mail_is_sent_once_the_signature_is_committed(make_
     sign(petition, sign_data(email="cat@example.org"))
     assert [message.to for message in mailoutbox] == [["cat@example.org"]]
     assert not Signature.objects.filter(mail_due=True).exists()
+
+
+def test_the_email_worker_queues_the_due_mail_every_second_and_outlives_a_database_error(
+    make_petition, queue_in_database, monkeypatch
+):
+    import threading
+
+    from django.db import OperationalError
+
+    from petitions.management.commands import email_worker
+
+    petition = make_petition()
+    services.sign(petition, ANN)
+    stop, passes = threading.Event(), []
+
+    def queue_due_mail():
+        passes.append("pass")
+        if len(passes) == 1:
+            raise OperationalError("the database restarts")  # logged; tried again next second
+        queued_now = services.queue_due_mail()
+        if not queued_now:
+            stop.set()
+        return queued_now
+
+    monkeypatch.setattr(email_worker, "DUE_MAIL_SECONDS", 0)
+    monkeypatch.setattr(email_worker, "queue_due_mail", queue_due_mail)
+    monkeypatch.setattr(email_worker.connection, "close", lambda: None)  # the test's own connection
+    email_worker._queue_due_mail(stop)  # in this thread, to see the test's database
+    assert len(passes) == 3  # the error, the batch, the empty pass that ends a surge's loop
+    assert [path for path, _args in queued()] == ["petitions.tasks.mail_signer"]
