@@ -377,7 +377,7 @@ def mail_queued(petition):
     # order misses the signatures swept between the two.)
     marked = Signature.objects.filter(petition=petition, mail_due=True).values_list("pk", flat=True)
     queued = collections.Counter(marked)
-    paths = ["petitions.tasks.mail_signer", "petitions.tasks.send_confirmation"]
+    paths = ["petitions.tasks.mail_again", "petitions.tasks.send_confirmation"]
     tasks = DBTaskResult.objects.filter(task_path__in=paths)
     queued.update(args["args"][0] for args in tasks.values_list("args_kwargs", flat=True))
     return queued

@@ -118,7 +118,7 @@ def sign(petition, data):
     """Sign `petition` with a SignatureForm's cleaned_data; returns the signature's id.
     Signing again with the same address changes nothing and reveals nothing: it only asks
     for the address to be mailed again (a fresh confirmation link, or a note that it has
-    already signed; tasks.mail_signer decides which, and whether it is too soon). Raises
+    already signed; tasks.mail_again decides which, and whether it is too soon). Raises
     PetitionClosed if the petition takes no signatures.
 
     One statement, the same for a new address and one that has signed:
@@ -174,21 +174,43 @@ DUE_MAIL_BATCH = 500
 def queue_due_mail(limit=DUE_MAIL_BATCH):
     """Queue the email that signatures are due (`mail_due`), one task each, and clear the
     mark, in one transaction: a task is queued for each mark once, however many workers
-    run this at once (each skips the rows another has locked). Returns how many."""
+    run this at once (each skips the rows another has locked). Returns how many.
+
+    A signature never mailed gets its confirmation link (tasks.send_confirmation), which a
+    worker that dies sending it sends again: at least once. Any other mark is a second
+    signing, and tasks.mail_again decides what it gets, if anything."""
     with transaction.atomic():
         due = list(
             Signature.objects.select_for_update(skip_locked=True)
             .filter(mail_due=True)
-            .only("pk", "email", "language", "resend_to", "resend_language")
+            .only("pk", "status", "mailed_at", "email", "language", "resend_to", "resend_language")
             .order_by("pk")[:limit]
         )
+        first = set()
         for signature in due:
-            _schedule(
-                tasks.mail_signer,
-                signature.pk,
-                signature.resend_to or signature.email,
-                signature.resend_language or signature.language,
-            )
+            if signature.status == Signature.Status.PENDING and signature.mailed_at is None:
+                first.add(signature.pk)
+                if signature.resend_to and (signature.resend_to, signature.resend_language) != (
+                    signature.email,
+                    signature.language,
+                ):
+                    # Signed again before its first mail: the link goes where, and in the
+                    # language, the last signing asked.
+                    Signature.objects.filter(pk=signature.pk).update(
+                        email=signature.resend_to or signature.email,
+                        language=signature.resend_language or signature.language,
+                    )
+                _schedule(tasks.send_confirmation, signature.pk)
+            else:
+                _schedule(
+                    tasks.mail_again,
+                    signature.pk,
+                    signature.resend_to or signature.email,
+                    signature.resend_language or signature.language,
+                )
+        if first:
+            # The wait before a second mail counts from now (tasks.RESEND_AFTER).
+            Signature.objects.filter(pk__in=first).update(mailed_at=timezone.now())
         if due:
             Signature.objects.filter(pk__in=[signature.pk for signature in due]).update(
                 mail_due=False, resend_to="", resend_language=""

@@ -71,9 +71,9 @@ RESEND_AFTER = datetime.timedelta(minutes=5)
 
 
 @task()
-def mail_signer(signature_id, address, language=""):
-    """Someone signed: mail the address they typed, a confirmation link or, if the
-    signature is confirmed, a note that it has signed; unless it was mailed in the last
+def mail_again(signature_id, address, language=""):
+    """Someone signed again with an address that has signed: mail it again, a fresh
+    confirmation link or a note that it has signed, unless it was mailed in the last
     RESEND_AFTER or the signature was rejected. Decided here, not in the request, so the
     request's work and time are the same whatever the answer. In the language of the page
     they signed on this time. Queued by services.queue_due_mail."""
@@ -96,10 +96,6 @@ def mail_signer(signature_id, address, language=""):
         send_confirmation.call(signature_id)
     else:
         send_already_signed.call(signature_id, address, language)
-
-
-# Its name until December 2026: tasks queued under it before an upgrade still run.
-mail_again = mail_signer
 
 
 @task()

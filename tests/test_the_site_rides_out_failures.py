@@ -297,7 +297,7 @@ def test_an_email_a_dead_worker_left_running_is_queued_again_and_sent(
     services.sign(petition, {"name": "Bob", "email": "bob@example.org", "country": "GB"})
     assert services.queue_due_mail() == 2  # the email worker does this every second
     queued = list(DBTaskResult.objects.order_by("enqueued_at"))
-    assert [t.task_path for t in queued] == ["petitions.tasks.mail_signer"] * 2
+    assert [t.task_path for t in queued] == ["petitions.tasks.send_confirmation"] * 2
     # A worker called "web-1" claimed the first and was killed before it finished; another
     # one, long ago, the second.
     queued[0].claim("web-1")

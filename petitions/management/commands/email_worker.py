@@ -43,7 +43,6 @@ logger = logging.getLogger("petitions.email_worker")
 REPEATABLE = {
     "petitions.tasks.send_confirmation",
     "petitions.tasks.mail_again",
-    "petitions.tasks.mail_signer",
     "petitions.tasks.send_already_signed",
     "petitions.tasks.send_delivery_news",
 }
