@@ -1,4 +1,4 @@
-# The site's image: `docker compose up` (docker-compose.yml) or see README, "Running with Docker".
+# The site's image: `docker compose up` (docker-compose.yml) or see docs/deployment.md.
 # No secret is baked in: SECRET_KEY, DATABASE_URL and the rest come from the environment.
 
 # Build stage: the virtualenv, made where pip may fetch and build whatever it needs.
@@ -22,15 +22,16 @@ RUN groupadd --gid 1000 campaign \
 WORKDIR /app
 COPY --from=build /venv /venv
 # The code stays owned by root: the app's user can read it, not change it. Except the
-# catalogues in locale/, which translators edit from the admin (README, "Languages").
+# catalogues in locale/ and events/locale/, which translators edit from the admin
+# (docs/translation.md).
 COPY . .
 # Static files are collected into the image with hashed names. Settings refuse to load
 # with DEBUG off and no SECRET_KEY, so this one command gets a throwaway key of its own;
 # it never reaches the image's environment.
-RUN SECRET_KEY=collectstatic-only-not-a-secret SIGNATURE_HASH_KEY=collectstatic-only-not-a-secret ALLOWED_HOSTS=localhost python manage.py collectstatic --noinput \
+RUN SECRET_KEY=collectstatic-only-not-a-secret SIGNATURE_HASH_KEY=collectstatic-only-not-a-secret DATA_ENCRYPTION_KEY=collectstatic-only-not-a-secret-either ALLOWED_HOSTS=localhost python manage.py collectstatic --noinput \
     && mkdir -p /app/media \
     && chown campaign:campaign /app/media \
-    && chown -R campaign:campaign /app/locale
+    && chown -R campaign:campaign /app/locale /app/events/locale
 USER campaign
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 CMD ["python", "/app/docker/healthcheck.py"]

@@ -33,21 +33,27 @@ demo: migrate
 run: demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
+# Everything but the real-browser tests, spread over the machine's cores (pytest-xdist):
+# a couple of minutes on two cores. PYTEST_ARGS='-n 0' runs them in one process (to use
+# a debugger, or -x). A module that starts a live server of its own on a fixed port marks its
+# tests with one xdist_group: they run in one worker, the server started once.
 test: install-dev
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -m "not browser" -n auto --dist loadgroup $(PYTEST_ARGS)
+	@echo "(the real-browser tests are not part of this run: make test-browser)"
 
-# Only the real-browser tests (they are part of `make test` too). Without Chromium they skip,
-# except with CI=true, where they fail: see tests/browser/conftest.py.
+# Only the real-browser tests, with Debian's Chromium, over the cores as well (a browser and a
+# live server per worker). Without it they skip, except with
+# CI=true, where they fail: see tests/browser/conftest.py.
 test-browser: install-dev
-	$(BIN)/pytest -m browser $(PYTEST_ARGS)
+	$(BIN)/pytest -m browser -n auto $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
 # New and changed strings into locale/{ru,kk}/LC_MESSAGES/django.po (needs GNU gettext:
-# apt-get install gettext), then the .mo files, which are committed. See README, "Languages".
+# apt-get install gettext), then the .mo files, which are committed. See docs/translation.md.
 messages: install
 	$(BIN)/python manage.py makemessages -l ru -l kk --ignore=.venv --ignore=staticfiles --ignore=tests --no-obsolete
 	$(BIN)/python manage.py compile_translations

@@ -24,7 +24,19 @@ from .models import Appeal, Demand, LetterText, Recipient, Target
 
 DATA = Path(__file__).resolve().parent / "demo" / "appeals.json"
 DEMAND_COLUMNS = ["text"] + [f"text_{code}" for code, _ in settings.LANGUAGES]
-TARGET_FIELDS = ["kind", "name", "organisation", "postal_address", "email", "fax", "phone", "salutation", "country"]
+TARGET_FIELDS = [
+    "kind",
+    "name",
+    "organisation",
+    "postal_address",
+    "email",
+    "fax",
+    "phone",
+    "form_of_address",
+    "salutation",
+    "closing",
+    "country",
+]
 
 
 def _load_targets(data, translations):

@@ -21,8 +21,11 @@ from django.utils.translation import gettext_lazy as _
 
 from lib import pdf
 
+from .salutations import closing_for, salutation_for
+
 PLACEHOLDERS = {
     "salutation": _("How the letter opens for each recipient, e.g. “Your Excellency,”"),
+    "closing": _("How the letter closes for each recipient, e.g. “Yours faithfully,”"),
     "recipient_name": _("The recipient's name (and organisation)"),
     "demands": _("The appeal's demands, numbered, one per line"),
     "sender_name": _("The supporter's name"),
@@ -34,8 +37,26 @@ PLACEHOLDERS = {
 
 PLACEHOLDER_RE = re.compile(r"\{([^{}\n]*)\}")
 
-# Browsers and mail programs start to truncate or refuse mailto: links around here.
-MAILTO_LIMIT = 2000
+# How long a mailto: link may be, counted in characters of the encoded link (each Cyrillic
+# letter takes six). Sources, read 2026-12-03; docs/development.md, "Letters that arrive
+# whole", has the whole list:
+# - Chrome and Edge on Windows hand the link to the mail program through ShellExecute and drop
+#   one longer than 2,048 characters with the two quotes they add, opening nothing
+#   (github.com/chromium/chromium, chrome/browser/platform_util_win.cc, OpenExternalOnWorkerThread,
+#   kMaxUrlLength = 2048, "It may be possible to increase this. https://crbug.com/727909").
+# - The rest take far more: Chrome's URLs go up to 2 MB (chromium docs/security/
+#   url_display_guidelines/url_display_guidelines.md), iOS has no documented limit and took
+#   1 MB of text (stackoverflow.com/questions/4473959, as copied at
+#   newbedev.com/effective-maximum-mailto-body-lengths), Outlook on the web took an 8,000
+#   character body and refused only past about 31,000 (InteractionDesignFoundation/
+#   add-event-to-calendar-docs#65, 2026-08-19). The lowest measured is Gmail on the web set up
+#   as the browser's mail program, which answered "Request too large" from about 6,400
+#   characters (defund12/defund12.org#893, 2020).
+# So: up to WINDOWS_MAILTO_LIMIT one link carries the letter everywhere; up to MAILTO_LIMIT it
+# still carries it in every other mail program, and the page also offers copy-then-open;
+# beyond that, copy-then-open only.
+WINDOWS_MAILTO_LIMIT = 2046
+MAILTO_LIMIT = 6000
 
 
 def braced(name):
@@ -126,9 +147,21 @@ class Letter:
     def mailto(self):
         return mailto(self.to, self.cc, self.subject, self.body)
 
+    # On the class, so that the template reads them from a letter (and from the letter page's
+    # kept drawing) without a context of its own.
+    mailto_limit = MAILTO_LIMIT
+    windows_mailto_limit = WINDOWS_MAILTO_LIMIT
+
     @property
     def mailto_is_too_long(self):
+        """Too long for any link: the page offers copy-then-open only."""
         return len(self.mailto) > MAILTO_LIMIT
+
+    @property
+    def mailto_may_not_open(self):
+        """Carried whole by most mail programs' links but not by Chrome's or Edge's on Windows:
+        the page offers copy-then-open beside the button."""
+        return len(self.mailto) > WINDOWS_MAILTO_LIMIT
 
     @property
     def mailto_without_body(self):
@@ -138,10 +171,12 @@ class Letter:
 def render_letter(letter_text, demands, sender, target=None, cc=(), today=None):
     """The letter_text (a LetterText) filled in for one target."""
     today = today or timezone.localdate()
-    # The date, the default salutation and the recipient's name in the letter's language, not the page's.
+    # The date, the salutation, the closing and the recipient's name in the letter's language, not the page's.
     with translation.override(letter_text.language or None):
+        language = translation.get_language()
         values = sender.values() | {
-            "salutation": str(target.opening if target else _("Dear Sir or Madam,")),
+            "salutation": salutation_for(target, language),
+            "closing": closing_for(target, language),
             "recipient_name": target.display_name if target else "",
             "demands": numbered(demands),
             "date": written_date(today, translation.get_language()),

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django import forms
 from django.conf import settings
+from django.core import signing
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -16,8 +17,9 @@ from lib.countries import country_code, country_name
 from lib.pagecache import kept
 from lib.translation import in_original_language
 
+from .directory import FOREIGN_MINISTRY, PRESIDENTIAL_ADMINISTRATION
 from .letters import Sender, render_letter
-from .models import Appeal, LetterSent, Recipient, Target
+from .models import Appeal, DirectoryReport, LetterOutcome, LetterSent, Recipient, Target
 
 
 @dataclass
@@ -27,6 +29,15 @@ class LetterSet:
     embassy_missing: bool = False  # ... and the directory has none for that country
     country_name: str = ""
     language: str = ""
+    # When there is no embassy to write to, who the letter goes to instead (STAND_IN_*), and
+    # whether the appeal already writes to them.
+    stand_in: str = ""
+    stand_in_already: bool = False
+
+
+# Who a letter "to the embassy in your country" goes to when there is no such embassy.
+STAND_IN_HOME = "home"  # from inside Kazakhstan: the President's Administration at Ak-Orda
+STAND_IN_MINISTRY = "ministry"  # a country the directory knows no embassy for: the foreign ministry
 
 
 def pick_letter_text(appeal, language):
@@ -62,6 +73,14 @@ def build_letters(appeal, sender_data, today=None):
         embassies = kept(f"embassies:{code}", lambda: embassies_for(code))
         result.embassy_missing = not embassies
         targets = embassies + targets
+        if not embassies:
+            kind, stand_in = kept(f"stand-in:{code}", lambda: stand_in_for(code))
+            if stand_in is not None:
+                result.stand_in = kind
+                if _already_written_to(stand_in, kind, targets):
+                    result.stand_in_already = True
+                else:
+                    targets = [stand_in] + targets
     if not targets:
         targets = [None]
     result.letters = [render_letter(letter_text, demands, sender, target, cc, today) for target in targets]
@@ -72,20 +91,130 @@ def embassies_for(code):
     """Where a letter to "the Kazakhstan embassy in your country" goes: the embassy serving
     that country (resident, or accredited from a neighbour), else a consulate there."""
     serving = list(
-        Target.objects.filter(kind__in=[Target.Kind.EMBASSY, Target.Kind.CONSULATE], country=code).order_by(
-            "kind", "name"
-        )
+        Target.objects.filter(kind__in=[Target.Kind.EMBASSY, Target.Kind.CONSULATE], country=code)
+        .order_by("kind", "name")
+        .prefetch_related("sources")
     )
     embassies = [t for t in serving if t.kind == Target.Kind.EMBASSY]
     return embassies or serving
 
 
+def stand_in_for(code):
+    """Who a letter to "the Kazakhstan embassy in your country" goes to when the directory has
+    no embassy (resident or accredited) or consulate for the country: from inside Kazakhstan,
+    where there is no Kazakhstan embassy, the President's Administration at Ak-Orda; from
+    anywhere else, the Ministry of Foreign Affairs in Astana, which directs the embassies.
+    Returns (STAND_IN_*, target), or ("", None) when the directory has neither loaded (or an
+    organiser deleted it): the page then says there is no embassy yet, as it did before."""
+    kind, key = (STAND_IN_HOME, PRESIDENTIAL_ADMINISTRATION) if code == "KZ" else (STAND_IN_MINISTRY, FOREIGN_MINISTRY)
+    target = Target.objects.filter(key=key).first()
+    return (kind, target) if target else ("", None)
+
+
+def _already_written_to(stand_in, kind, targets):
+    """The appeal already writes to the stand-in, or, from inside Kazakhstan, to the President
+    (at Ak-Orda, where the Administration works): a second letter there would be a copy."""
+    return any(
+        target.pk == stand_in.pk or (kind == STAND_IN_HOME and target.kind == Target.Kind.HEAD_OF_STATE)
+        for target in targets
+    )
+
+
+class AppealClosed(Exception):
+    """The appeal takes no more letters (closed, or back to a draft)."""
+
+
 @transaction.atomic
 def record_letter_sent(appeal, channel, country=""):
-    """Count one letter; only the appeal, channel, country and today's date are kept."""
+    """Count one letter; only the appeal, channel, country, today's date and whom the site
+    addressed it to (to count replies by recipient) are kept."""
     if appeal.status != Appeal.Status.ACTIVE:
-        raise ValueError("This appeal is not taking letters.")
-    return LetterSent.objects.create(appeal=appeal, channel=channel, country=country or "")
+        raise AppealClosed(appeal)
+    letter = LetterSent.objects.create(appeal=appeal, channel=channel, country=country or "")
+    letter.targets.set(addressed_to(appeal, country))
+    return letter
+
+
+def addressed_to(appeal, country=""):
+    """The targets a letter from `country` went to: the embassy (when the appeal asks for
+    it) and the appeal's recipients, as build_letters addresses them."""
+    targets = [r.target for r in appeal.recipients.all() if r.role == Recipient.Role.TO]
+    if appeal.goes_to_embassy and country:
+        targets = kept(f"embassies:{country}", lambda: embassies_for(country)) + targets
+    return targets
+
+
+# --- what came of a letter -----------------------------------------------------------------
+
+OUTCOME_SALT = "appeals.letter-outcome"
+# WriteToThem asks its writers weeks later; a reply to a letter may take months.
+OUTCOME_LINK_DAYS = 400
+
+
+def outcome_token(letter):
+    """The private link's code for one letter sent: it names the letter and nothing else,
+    signed so that nobody can make one up for another letter."""
+    return signing.dumps(letter.pk, salt=OUTCOME_SALT, compress=True)
+
+
+def letter_from_token(token, appeal):
+    """The letter the code names, if the code is ours, recent enough, and for this appeal."""
+    try:
+        pk = signing.loads(str(token), salt=OUTCOME_SALT, max_age=OUTCOME_LINK_DAYS * 86400)
+    except (signing.BadSignature, ValueError, TypeError, OverflowError):
+        return None
+    if not isinstance(pk, int) or isinstance(pk, bool) or not 0 < pk < 2**63:
+        return None
+    return LetterSent.objects.filter(pk=pk, appeal=appeal).prefetch_related("targets").first()
+
+
+@transaction.atomic
+def record_outcome(letter, kind, target=None, text="", file=None):
+    """What a supporter says came of their letter. A second report of the same kind about the
+    same recipient replaces the first, so that pressing twice counts once."""
+    outcome, _created = LetterOutcome.objects.update_or_create(
+        letter=letter,
+        target=target,
+        kind=kind,
+        defaults={
+            "text": text,
+            "file_name": file["name"] if file else "",
+            "file_type": file["type"] if file else "",
+            "file_data": file["data"] if file else b"",
+            "status": LetterOutcome.Status.NEW,
+        },
+    )
+    return outcome
+
+
+def published_replies(appeal):
+    return list(
+        LetterOutcome.objects.published_replies()
+        .filter(letter__appeal=appeal)
+        .select_related("target")
+        .order_by("-reported_on", "-id")[:20]
+    )
+
+
+# --- supporters' reports on the directory ----------------------------------------------------
+
+
+def directory_targets():
+    return Target.objects.filter(kind__in=[Target.Kind.EMBASSY, Target.Kind.CONSULATE])
+
+
+def record_directory_report(cleaned):
+    """Put a supporter's report in the organisers' queue. The directory is not touched."""
+    target = directory_targets().filter(pk=cleaned.get("target")).first() if cleaned.get("target") else None
+    kind = cleaned["kind"]
+    return DirectoryReport.objects.create(
+        kind=kind,
+        target=target if kind == DirectoryReport.Kind.WRONG else None,
+        country=(target.country.code if target else "") if kind == DirectoryReport.Kind.WRONG else cleaned["country"],
+        details=cleaned["details"],
+        source=cleaned["source"],
+        email=cleaned.get("email") or "",
+    )
 
 
 # --- embassy directory import -------------------------------------------------------

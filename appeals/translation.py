@@ -7,5 +7,5 @@ from .models import Appeal, Demand, Target
 
 translate(Appeal, ["title", "summary", "background", "source_note"], m2m_fields=["prisoners"])
 translate(Demand, ["text"])
-# The salutation too: a letter in Russian to an embassy opens in Russian.
-translate(Target, ["name", "organisation", "salutation"])
+# The salutation and closing too: a letter in Russian to an embassy opens and closes in Russian.
+translate(Target, ["name", "organisation", "salutation", "closing"])

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 from django.conf import settings
 from django.contrib import messages
 from django.db.models import Prefetch, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -27,16 +27,31 @@ from lib.pagecache import drawn_once, fill, kept, public_page, slot
 from lib.preview import draft_context, mark_draft, visible_to
 from lib.ratelimit import over_limit
 from lib.sharing import absolute, preview
+from news.models import Update
 from prisoners.models import Prisoner
 
-from .forms import EditedLetterForm, SenderForm, SentForm
-from .letters import MAILTO_LIMIT, as_pdf, as_text
-from .models import Appeal, Recipient, Target
-from .services import build_letters, record_letter_sent
+from .forms import DirectoryReportForm, EditedLetterForm, LetterOutcomeForm, SenderForm, SentForm
+from .letters import MAILTO_LIMIT, WINDOWS_MAILTO_LIMIT, as_pdf, as_text
+from .models import Appeal, DirectoryReport, LetterOutcome, Recipient, Target
+from .services import (
+    AppealClosed,
+    build_letters,
+    directory_targets,
+    letter_from_token,
+    outcome_token,
+    published_replies,
+    record_directory_report,
+    record_letter_sent,
+    record_outcome,
+)
 
 # "I've sent it" presses counted from one network address in an hour; more are thanked
 # but not counted, so a script cannot inflate an appeal's count.
 LETTERS_COUNTED_PER_HOUR = 20
+# Reports on the directory, and on what came of a letter, from one network address in an
+# hour: more than a person has to tell, fewer than would bury the organisers' queue.
+REPORTS_PER_HOUR = 10
+UPCOMING_EVENTS = 5
 
 
 @public_page()
@@ -59,7 +74,9 @@ def _get_appeal(slug, appeals=None):
         .prefetch_related(
             "demands",
             "letters",
-            Prefetch("recipients", queryset=Recipient.objects.select_related("target")),
+            Prefetch(
+                "recipients", queryset=Recipient.objects.select_related("target").prefetch_related("target__sources")
+            ),
             Prefetch("prisoners", queryset=Prisoner.objects.published()),
         ),
         slug=slug,
@@ -103,7 +120,10 @@ def _detail(request, appeal, form, status=200):
             "to": [r.target for r in recipients if r.role == Recipient.Role.TO],
             "cc": [r.target for r in recipients if r.role == Recipient.Role.CC],
             "preview": None if is_draft else _preview(appeal),
+            "replies": [] if is_draft else published_replies(appeal),
             "short_url": absolute(reverse("appeal_short", args=[appeal.pk])),
+            "updates": Update.objects.published().filter(appeal=appeal).order_by("-sent_at"),
+            "upcoming_events": list(appeal.events.upcoming()[:UPCOMING_EVENTS]),
             **draft_context(appeal, is_draft),
         },
         status=status,
@@ -164,19 +184,23 @@ def _letter_page(request, appeal, form, letter_set, edited):
     letters = letter_set.letters
     links = [letter.mailto for letter in letters]
     too_long = [len(link) > MAILTO_LIMIT for link in links]
+    may_not_open = [len(link) > WINDOWS_MAILTO_LIMIT for link in links]
     values = {
         **{f"field-{field.name}": field.value() or "" for field in form},
         "country": letter_set.country_name,
         "sent-country": _sent_country_list(get_language(), form.cleaned_data.get("country", "")),
+        "country-code": form.cleaned_data.get("country", ""),
     }
     for i, letter in enumerate(letters):
         values[f"subject-{i}"] = letter.subject
         values[f"body-{i}"] = letter.body
         values[f"mailto-{i}"] = letter.mailto_without_body if too_long[i] else links[i]
+        values[f"mailto-short-{i}"] = letter.mailto_without_body
 
     def draw():
         # The letters as the kept page has them: their recipients, and slots for the rest. The
-        # button's link is one slot: the whole letter or, too long, addresses and subject only.
+        # button's link is one slot: the whole letter or, too long, addresses and subject only;
+        # copy-then-open's link (addresses and subject) is another.
         blanks = [
             SimpleNamespace(
                 target=letter.target,
@@ -185,8 +209,11 @@ def _letter_page(request, appeal, form, letter_set, edited):
                 subject=slot(f"subject-{i}"),
                 body=slot(f"body-{i}"),
                 mailto=slot(f"mailto-{i}"),
-                mailto_without_body=slot(f"mailto-{i}"),
+                mailto_without_body=slot(f"mailto-short-{i}"),
                 mailto_is_too_long=too_long[i],
+                mailto_may_not_open=may_not_open[i],
+                mailto_limit=MAILTO_LIMIT,
+                windows_mailto_limit=WINDOWS_MAILTO_LIMIT,
             )
             for i, letter in enumerate(letters)
         ]
@@ -196,6 +223,7 @@ def _letter_page(request, appeal, form, letter_set, edited):
             "letter_set": dataclasses.replace(
                 letter_set, letters=blanks, country_name=slot("country") if letter_set.country_name else ""
             ),
+            "country_code": slot("country-code"),
             "edited": edited,
             "sent_form": SentForm(),
             "sent_country": slot("sent-country"),
@@ -206,9 +234,12 @@ def _letter_page(request, appeal, form, letter_set, edited):
     shape = (
         [letter.target.pk if letter.target else None for letter in letters],
         too_long,
+        may_not_open,
         edited,
         letter_set.embassy_asked,
         letter_set.embassy_missing,
+        letter_set.stand_in,
+        letter_set.stand_in_already,
         bool(letter_set.country_name),
     )
     key = f"letter:{appeal.pk}:{appeal.updated_at.isoformat()}:{get_language()}:{letter_set.language}:{shape}"
@@ -258,9 +289,102 @@ def letter_sent(request, slug):
             _("Thank you. We have counted many letters from your network in the last hour, so this one was not added."),
         )
         return _detail(request, appeal, _sender_form(request, appeal), status=429)
-    record_letter_sent(appeal, form.cleaned_data["channel"], form.cleaned_data["country"])
+    try:
+        letter = record_letter_sent(appeal, form.cleaned_data["channel"], form.cleaned_data["country"])
+    except AppealClosed:  # closed since the page was read
+        return _closed(request, appeal)
     messages.success(request, _("Thank you. Your letter is counted (we keep no details about you)."))
-    return redirect(appeal.get_absolute_url() + "#count")
+    return redirect("appeals:outcome", slug=appeal.slug, token=outcome_token(letter))
+
+
+@never_cache
+def letter_outcome(request, slug, token):
+    """The private page a supporter comes back to, through the link they were given after
+    "I've sent it", to tell us what came of that letter. The link is all it needs."""
+    appeal = get_object_or_404(Appeal.objects.public(), slug=slug)
+    letter = letter_from_token(token, appeal)
+    if letter is None:
+        return render(request, "appeals/outcome_unknown.html", {"appeal": appeal}, status=404)
+    targets = list(letter.targets.all())
+    status = 200
+    if request.method == "POST":
+        form = LetterOutcomeForm(request.POST, request.FILES, targets=targets)
+        if form.is_valid():
+            if form.is_trap:
+                messages.success(request, _("Thank you for telling us."))  # software is thanked, not counted
+                return redirect(request.path)
+            if over_limit("letter-outcome", client_ip(request), REPORTS_PER_HOUR):
+                messages.warning(
+                    request, _("We have had many reports from your network in the last hour: please try again later.")
+                )
+                return redirect(request.path)
+            data = form.cleaned_data
+            target = next((t for t in targets if t.pk == data.get("target")), None)
+            record_outcome(letter, data["kind"], target, data.get("text", ""), data.get("file"))
+            if data["kind"] == LetterOutcome.Kind.REPLY:
+                messages.success(
+                    request, _("Thank you. An organiser reads the reply before anything of it is published.")
+                )
+            else:
+                messages.success(request, _("Thank you for telling us."))
+            return redirect(request.path)
+        status = 400
+    elif request.method in ("GET", "HEAD"):
+        form = LetterOutcomeForm(targets=targets)
+    else:
+        return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
+    response = render(
+        request,
+        "appeals/outcome.html",
+        {
+            "appeal": appeal,
+            "letter": letter,
+            "form": form,
+            "link": absolute(request.path),
+            "told": list(letter.outcomes.select_related("target").defer("file_data").order_by("-id")),
+        },
+        status=status,
+    )
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@never_cache
+def directory_report(request):
+    """A supporter tells the organisers an entry is wrong, or that an embassy is missing."""
+    targets = sorted(directory_targets(), key=lambda t: (str(t.country.name), t.name))
+    status = 200
+    if request.method == "POST":
+        form = DirectoryReportForm(request.POST, targets=targets)
+        if form.is_valid():
+            if not form.is_trap:
+                if over_limit("directory-report", client_ip(request), REPORTS_PER_HOUR):
+                    messages.warning(
+                        request,
+                        _("We have had many reports from your network in the last hour: please try again later."),
+                    )
+                    return redirect("appeals:report")
+                record_directory_report(form.cleaned_data)
+            messages.success(
+                request,
+                _("Thank you. An organiser checks the source you give before anything in the directory changes."),
+            )
+            return redirect("appeals:embassies")
+        status = 400
+    elif request.method in ("GET", "HEAD"):
+        initial = {"kind": DirectoryReport.Kind.WRONG}
+        pk = request.GET.get("target", "")
+        if pk.isdigit() and any(t.pk == int(pk) for t in targets):
+            initial["target"] = int(pk)
+        code = (request.GET.get("country") or "").upper()
+        if request.GET.get("kind") == DirectoryReport.Kind.MISSING or (code and "target" not in initial):
+            initial["kind"] = DirectoryReport.Kind.MISSING
+        if code and countries.name(code):
+            initial["country"] = code
+        form = DirectoryReportForm(initial=initial, targets=targets)
+    else:
+        return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
+    return render(request, "appeals/report.html", {"form": form}, status=status)
 
 
 @require_safe
@@ -268,7 +392,7 @@ def embassy_list(request):
     code = (request.GET.get("country") or "").upper()
     if code and not countries.name(code):
         code = ""
-    embassies = Target.objects.filter(kind__in=[Target.Kind.EMBASSY, Target.Kind.CONSULATE])
+    embassies = directory_targets().prefetch_related("sources")
     if code:
         embassies = embassies.filter(country=code)
     embassies = list(embassies)

@@ -1,6 +1,6 @@
 # ruff: noqa: E501
 """What one signature costs, and does signing with an address that has signed answer at
-another speed than a first signature (issue 15, 7)? In process, through the WSGI handler with
+another speed than a first signature? In process, through the WSGI handler with
 the production settings (PostgreSQL at 127.0.0.1:5432, Redis, DEBUG=0), one request at a
 time: first signatures and second signatures with the same addresses, interleaved, their
 wall times and CPU (this process's, and its PostgreSQL backend's) compared with the bare

@@ -1,5 +1,5 @@
 # ruff: noqa: S603, S607, E501  (local wrk; the table of pages reads best one a line)
-"""A link gone viral (issue 16): every public page a surge hits, against a bare Django view on
+"""A link gone viral: every public page a surge hits, against a bare Django view on
 the same server, in one run, with wrk.
 
 With gunicorn (4 sync workers, docker/gunicorn.conf.py), PostgreSQL and Redis on this
@@ -173,7 +173,7 @@ def prepare(n_big, n_small, static_root):
 
 def queue_the_mail_signatures_are_due():
     """What a signature's email costs the email worker, which this benchmark does not run:
-    a signature is one row, due a mail (issue 16), and the worker queues the mail of many
+    a signature is one row, due a mail, and the worker queues the mail of many
     rows in one transaction (services.queue_due_mail). Measured in this process, with the
     CPU of its PostgreSQL backend, on the rows the signing phases left."""
     from django.db import connection
@@ -207,6 +207,21 @@ def main():
     parser.add_argument("--small", type=int, default=100)
     parser.add_argument("--cache-url", default="redis://127.0.0.1:6379/14")
     parser.add_argument("--keep-db", action="store_true")
+    parser.add_argument(
+        "--fresh",
+        action="store_true",
+        help="also the petition (100 signatures), case and appeal pages drawn fresh for every request: an address "
+        "with a query string is never served from the page cache, as for an organiser, a signer who has just "
+        "confirmed, or any cache miss",
+    )
+    parser.add_argument(
+        "--peer",
+        action="append",
+        default=[],
+        metavar="LABEL=URL",
+        help="also measure another site's page in the same run, e.g. 'Pytition petition page=http://127.0.0.1:18991/"
+        "petition/1/' (a server you started yourself on this machine); repeatable",
+    )
     parser.add_argument(
         "--rounds",
         type=int,
@@ -286,6 +301,15 @@ def main():
             ("signing (POST, 302)", f"/petitions/{small.slug}/sign/", lua_post(f"/petitions/{small.slug}/sign/", cookie, sign_body), 302),
             ("floor: bare view, GET (last)", "/bench/bare/", lua_get(), 200),
         ]  # fmt: skip
+        if args.fresh:
+            targets[-1:-1] = [
+                (f"petition page drawn fresh, {args.small:,} signatures", f"/petitions/{small.slug}/?fresh", lua_get(), 200),
+                ("case page drawn fresh", f"/prisoners/{prisoner.slug}/?fresh", lua_get(), 200),
+                ("appeal page drawn fresh", f"/appeals/{appeal.slug}/?fresh", lua_get(), 200),
+            ]  # fmt: skip
+        for peer in args.peer:
+            label, _, url = peer.partition("=")
+            targets[-1:-1] = [(f"peer: {label}", url, lua_get(), 200)]
         if args.only:
             targets = [t for t in targets if t[0].startswith("floor") or any(word in t[0] for word in args.only)]
 
@@ -294,6 +318,13 @@ def main():
             if "POST" in label:
                 body = (letter_body if "sign" not in path else sign_body.replace("{n}", "check")).encode()
                 status, response, content = fetch(args.port, "POST", path, body, cookie)
+            elif label.startswith("peer"):
+                peer = urllib.parse.urlsplit(path)
+                conn = http.client.HTTPConnection(peer.hostname, peer.port or 80, timeout=30)
+                conn.request("GET", peer.path + (f"?{peer.query}" if peer.query else ""))
+                response = conn.getresponse()
+                status, content = response.status, response.read()
+                conn.close()
             else:
                 status, response, content = fetch(args.port, "GET", path)
             print(f"  {label:<40} {status} {len(content):>7,} bytes")
@@ -306,9 +337,10 @@ def main():
             if args.rounds > 1:
                 print(f"round {round_number} of {args.rounds}")
             for label, path, script, _expected in targets:
-                wrk(base + path, script, args.warmup, args.threads, args.connections)
+                url = path if label.startswith("peer") else base + path
+                wrk(url, script, args.warmup, args.threads, args.connections)
                 before = cpu.snapshot()
-                result = wrk(base + path, script, args.seconds, args.threads, args.connections)
+                result = wrk(url, script, args.seconds, args.threads, args.connections)
                 use = ps.CpuMeter.between(before, cpu.snapshot())
                 result["cpu"] = use["gunicorn"] / result["rate"] * 1000 if result["rate"] else float("nan")
                 result["other"] = use["other"] + use["client"]
@@ -329,7 +361,7 @@ def main():
             f"POST floor {floor_post:.0f}/s{rounds}); aim: pages 25% or more, signing 12% or more"
         )
         for label, page_rate in rate.items():
-            if label.startswith("floor"):
+            if label.startswith(("floor", "peer")):
                 continue
             floor = floor_post if "POST" in label else floor_get
             share = 100 * page_rate / floor
@@ -337,6 +369,15 @@ def main():
             print(
                 f"  {label:<40}{page_rate:8.0f}/s  {share:5.1f}% of the floor  {'met' if share >= aim else 'NOT met'}"
             )
+        peers = {label: value for label, value in rate.items() if label.startswith("peer")}
+        for peer_label, peer_rate in peers.items():
+            print(f"\nagainst {peer_label} ({peer_rate:.0f}/s; its CPU is among 'other processes'), aim: 100% or more")
+            for label, page_rate in rate.items():
+                if "drawn fresh" in label:
+                    share = 100 * page_rate / peer_rate
+                    print(
+                        f"  {label:<40}{page_rate:8.0f}/s  {share:5.1f}% of the peer's rate  {'met' if share >= 100 else 'NOT met'}"
+                    )
         if any(label.startswith("signing") for label, *_rest in targets):
             queue_the_mail_signatures_are_due()
     finally:

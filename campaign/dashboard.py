@@ -10,7 +10,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from appeals.models import Appeal, Target, stale_before
+from appeals.models import Appeal, DirectoryReport, LetterOutcome, Target, stale_before
 from lib.charts import daily_counts, line_chart_svg
 from petitions.models import Petition, Signature
 from prisoners.models import CaseEvent, Prisoner
@@ -43,6 +43,7 @@ def panels(today=None):
         "signatures_waiting": signatures_waiting(),
         "upcoming": upcoming_dates(today),
         "addresses_to_check": addresses_to_check(today),
+        "supporters_told_us": supporters_told_us(),
     }
 
 
@@ -89,6 +90,19 @@ def addresses_to_check(today, limit=10):
     url = reverse("admin:appeals_target_changelist") + "?checked=stale"
     entries = [(target, admin_url(target)) for target in stale.order_by("checked_on", "country", "name")[:limit]]
     return {"count": stale.count(), "entries": entries, "url": url}
+
+
+def supporters_told_us():
+    """What supporters sent that waits for an organiser: reports on the directory, and
+    replies to letters not yet published or set aside. Two queries."""
+    reports = DirectoryReport.objects.filter(status=DirectoryReport.Status.NEW).count()
+    replies = LetterOutcome.objects.filter(kind=LetterOutcome.Kind.REPLY, status=LetterOutcome.Status.NEW).count()
+    return {
+        "reports": reports,
+        "reports_url": reverse("admin:appeals_directoryreport_changelist") + "?status__exact=new",
+        "replies": replies,
+        "replies_url": reverse("admin:appeals_letteroutcome_changelist") + "?kind__exact=reply&status__exact=new",
+    }
 
 
 # Upcoming dates -------------------------------------------------------------------------

@@ -6,6 +6,8 @@ from django.urls import get_script_prefix, reverse
 from django.utils import translation
 from django.utils.functional import SimpleLazyObject
 
+from lib import origin
+
 # Each language named in itself: a reader looks for their own language's name.
 NAMES = {"en": "English", "ru": "Русский", "kk": "Қазақша"}
 
@@ -55,9 +57,9 @@ def languages(request):
                 "name": NAMES.get(code, code),
                 "current": code == current,
                 "url": path_in(path, code, explicit=True) + query,
-                # From SITE_URL, not the request's Host: a page a cache keeps must not
-                # carry whatever host a request named (and an unknown one would fail here).
-                "alternate": f"{settings.SITE_URL}{path_in(path, code)}{query}",
+                # From SITE_URL (or the onion address, lib/origin.py), not the request's
+                # Host: a page a cache keeps must not carry whatever host a request named.
+                "alternate": f"{origin.site_url()}{path_in(path, code)}{query}",
             }
             for code, _name in settings.LANGUAGES
         ]

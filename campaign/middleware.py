@@ -8,6 +8,8 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation.reloader import translation_file_changed
 
+from lib import origin
+
 from . import views
 
 
@@ -25,6 +27,60 @@ class HealthCheckMiddleware:
     def __call__(self, request):
         if request.path_info == "/healthz" and request.method in {"GET", "HEAD"}:
             return views.healthz(request)
+        return self.get_response(request)
+
+
+class OnionMiddleware:
+    """The onion address (ONION_HOST), before Django's SecurityMiddleware:
+
+    - A request that came to the onion host is answered with every absolute link on it
+      (lib/origin.py: site_url() for the time of the request).
+    - Its HTTP is not redirected to HTTPS: an onion service is plain HTTP, and Tor Browser
+      counts it as a secure context. SecurityMiddleware redirects whatever is not
+      is_secure(); for the length of that one check the request says it is secure, and
+      OnionAfterSecurityMiddleware, just after it, takes that back, so CSRF, the scheme
+      and HSTS (sent only over HTTPS) see plain HTTP.
+    - Its cookies lose the Secure flag: Tor Browser keeps Secure cookies on .onion, but
+      other browsers behind Tor (Orbot, Brave's Tor windows) refuse them over HTTP, and the
+      cookie is the onion host's alone, which no clear-text site can ask for. Mastodon does
+      the same (mastodon/mastodon#17992).
+    - On the clear site, HTML pages announce the onion address: `Onion-Location:
+      http://<onion>/<same path>`, which Tor Browser offers to switch to (Tor's spec: HTML
+      pages only; it honours the header only over HTTPS).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        onion = origin.is_onion_request(request)
+        request.through_onion = onion
+        with origin.using(onion, otherwise=None if onion else origin.local_origin(request)):
+            if onion:
+                request.is_secure = _secure_for_the_redirect_check
+            response = self.get_response(request)
+        if onion:
+            request.__dict__.pop("is_secure", None)
+            response.headers.pop("Strict-Transport-Security", None)
+            for morsel in response.cookies.values():
+                morsel["secure"] = ""
+        elif settings.ONION_HOST and response.get("Content-Type", "").startswith("text/html"):
+            response.headers.setdefault("Onion-Location", f"{origin.onion_url()}{request.get_full_path()}")
+        return response
+
+
+def _secure_for_the_redirect_check():
+    return True
+
+
+class OnionAfterSecurityMiddleware:
+    """Just after SecurityMiddleware: an onion request is plain HTTP again (OnionMiddleware)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.__dict__.pop("is_secure", None)
         return self.get_response(request)
 
 

@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 # The apps organisers run the campaign with.
-CAMPAIGN_APPS = ("prisoners", "appeals", "petitions")
+CAMPAIGN_APPS = ("prisoners", "appeals", "petitions", "news", "events")
 
 # Signers' personal data: only Organisers may see, change or export it. Each is
 # "app_label.modelname"; a model's change history ("petitions.historicalsignature")
@@ -26,6 +26,7 @@ CAMPAIGN_APPS = ("prisoners", "appeals", "petitions")
 PERSONAL_DATA_MODELS = (
     "petitions.signature",
     "petitions.paperbatch",
+    "news.subscriber",
 )
 
 # Permissions that reach signers' data through something other than a model's own
@@ -33,6 +34,8 @@ PERSONAL_DATA_MODELS = (
 PERSONAL_DATA_PERMISSIONS = (
     "petitions.export_signatures",
     "petitions.handover_pack",
+    # Mailing the people who asked uses their addresses.
+    "news.send_update",
 )
 
 # What a view that shows signers' data asks for (see requires_signer_data).

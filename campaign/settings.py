@@ -6,6 +6,7 @@ terminal, tasks run inline. Production sets DEBUG=0 and the rest (see .env.examp
 """
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -117,9 +118,27 @@ if not DEBUG and not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Left unset on a local site (DEBUG on), links follow the address the browser used, so
+# runserver on another port hands out links to that port (lib/origin.py).
+SITE_URL_FROM_REQUEST = DEBUG and not os.environ.get("SITE_URL")
+
+# The site's onion address (deploy/tor/; docs/deployment.md, "An onion address"): the host
+# name Tor gives the service, xyz….onion. The site then answers on it too, over plain HTTP
+# (the onion service is its own encryption), and a visitor who came through it gets every
+# link on it (lib/origin.py); the clear site announces it in an Onion-Location header.
+ONION_HOST = os.environ.get("ONION_HOST", "").strip().lower().rstrip(".")
+if ONION_HOST:
+    if not re.fullmatch(r"(?:[a-z0-9-]+\.)*[a-z2-7]{56}\.onion", ONION_HOST):
+        raise ImproperlyConfigured(
+            f"ONION_HOST must be the service's host name, 56 letters and digits then .onion "
+            f"(deploy/tor: the `hostname` file), not {os.environ['ONION_HOST']!r}."
+        )
+    ALLOWED_HOSTS.append(ONION_HOST)
+    # Forms posted from the onion pages: their Origin is http://, not https://.
+    CSRF_TRUSTED_ORIGINS.append(f"http://{ONION_HOST}")
 
 INSTALLED_APPS = [
-    # Before the admin, so that its admin classes see the translated fields (README, "Languages").
+    # Before the admin, so that its admin classes see the translated fields (docs/translation.md).
     "modeltranslation",
     "campaign.apps.CampaignAdminConfig",  # django.contrib.admin with the organisers' site (campaign/admin_site.py)
     "django.contrib.auth",
@@ -145,16 +164,25 @@ INSTALLED_APPS = [
     "prisoners",
     "appeals",
     "petitions",
+    "news",
+    "events",
 ]
 
 MIDDLEWARE = [
     # Health probes come from Docker and load balancers with the container's address as
     # Host and over plain HTTP: answered first, before host checking and HTTPS redirects.
     "campaign.middleware.HealthCheckMiddleware",
+    # The onion address (ONION_HOST): links on it, Onion-Location on the clear site, and no
+    # HTTPS redirect there; the second one closes what the first opened around the redirect.
+    "campaign.middleware.OnionMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "campaign.middleware.OnionAfterSecurityMiddleware",
     "campaign.middleware.SecurityHeadersMiddleware",  # Content-Security-Policy, Permissions-Policy
     "campaign.middleware.DatabaseUnavailableMiddleware",  # the database down or too slow: 503, not 500
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the session, CSRF and messages middleware: sees the cookies and tokens they add,
+    # and marks such answers private for any shared cache in front (the proxy, a CDN).
+    "lib.pagecache.PrivateWhenPersonal",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Django's LocaleMiddleware, plus: a first visit to an English address follows the
     # browser's Accept-Language, and /en/… remembers a choice of English (see its docstring).
@@ -207,19 +235,43 @@ DATABASES = {
 # migrations, purges and imports take as long as they need; the web workers do not.
 DATABASE_STATEMENT_TIMEOUT = float(os.environ.get("DATABASE_STATEMENT_TIMEOUT", "10"))
 DATABASE_LOCK_TIMEOUT = float(os.environ.get("DATABASE_LOCK_TIMEOUT", "3"))
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # `make run`'s file, one connection per runserver thread. SQLite takes one writer at a
+    # time: a plain (deferred) transaction that reads first and then writes cannot wait for the
+    # lock and fails at once with "database is locked" (the visitor's 503). An IMMEDIATE one
+    # takes the write lock at BEGIN, where SQLite waits up to `timeout` seconds for it; WAL lets
+    # pages be read while a signature is written, and synchronous=NORMAL is WAL's safe setting.
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].update(
         {
-            # libpq's own: a database host that does not answer (not merely refusing) costs a
-            # request 3 seconds, not the operating system's two minutes.
-            "connect_timeout": 3,
-            "options": (
-                f"-c statement_timeout={int(DATABASE_STATEMENT_TIMEOUT * 1000)} "
-                f"-c lock_timeout={int(DATABASE_LOCK_TIMEOUT * 1000)}"
-            ),
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
         }
     )
+
+# DATABASE_URL names a pooler in transaction mode (PgBouncer's pool_mode = transaction, or a
+# managed database's pooler): each transaction may run on a different server connection.
+# Django's server-side cursors (.iterator() on PostgreSQL: the hand-over pack, the export)
+# outlive the transaction that opened them, so they are turned off; and PgBouncer refuses the
+# `options` startup parameter that carries the timeouts above ("unsupported startup parameter:
+# options"), so the timeouts are the database's own: set them on the web's database role
+# (docs/deployment.md, "PgBouncer").
+DATABASE_POOLER = os.environ.get("DATABASE_POOLER", "").strip().lower()
+if DATABASE_POOLER not in {"", "none", "transaction"}:
+    raise ImproperlyConfigured(f"DATABASE_POOLER must be transaction or none, not {os.environ['DATABASE_POOLER']!r}.")
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {})
+    # libpq's own: a database host that does not answer (not merely refusing) costs a
+    # request 3 seconds, not the operating system's two minutes.
+    DATABASES["default"]["OPTIONS"]["connect_timeout"] = 3
+    if DATABASE_POOLER == "transaction":
+        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    else:
+        DATABASES["default"]["OPTIONS"]["options"] = (
+            f"-c statement_timeout={int(DATABASE_STATEMENT_TIMEOUT * 1000)} "
+            f"-c lock_timeout={int(DATABASE_LOCK_TIMEOUT * 1000)}"
+        )
 
 CACHES = {
     "default": cache_settings(os.environ.get("CACHE_URL", "db://django_cache")),
@@ -229,6 +281,13 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "pages",
         "OPTIONS": {"MAX_ENTRIES": 500},
+    },
+    # Parts of pages that are the same for every visitor whatever the data, such as an empty
+    # form in a language ({% cache … using="fragments" %}), in each process's own memory.
+    "fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "fragments",
+        "OPTIONS": {"MAX_ENTRIES": 200},
     },
 }
 
@@ -242,8 +301,10 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ru", _("Russian")), ("kk", _("Kazakh"))]
 # The site's catalogues first (makemessages writes there), then Kazakh country names,
-# which django-countries lacks (from Debian's iso-codes; README, "Languages").
-LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "countries"]
+# which django-countries lacks (from Debian's iso-codes; docs/translation.md).
+# The days of action keep their strings in a catalogue of their own, beside their code: listed
+# here so that compile_translations and the catalogue watcher see it like the others.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "countries", BASE_DIR / "events" / "locale"]
 FORMAT_MODULE_PATH = ["campaign.formats"]
 # Set only by choosing English at /en/…, the one choice an address cannot carry (English
 # lives at the root, whose pages follow Accept-Language). No Max-Age: it goes when the
@@ -252,7 +313,7 @@ LANGUAGE_COOKIE_AGE = None
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 
-# Translating the site's strings in the browser (campaign/translators.py, README "Languages").
+# Translating the site's strings in the browser (campaign/translators.py, docs/translation.md).
 ROSETTA_ACCESS_CONTROL_FUNCTION = "campaign.translators.can_translate"
 # Texts of cases, appeals and petitions in each language (each app's translation.py): English
 # is the original, and a text not yet translated is shown in English, marked as such.
@@ -299,7 +360,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Email to signers goes out as tasks (django-tasks). "immediate" runs them inside the
 # request, for `make run` and the tests; production uses "database", a queue table that
-# `manage.py db_worker` (the compose file's worker) works through, so no request ever
+# `manage.py email_worker` (the compose file's worker) works through, so no request ever
 # waits for the mail server.
 TASK_BACKENDS = {
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
@@ -310,7 +371,7 @@ if TASKS_BACKEND not in TASK_BACKENDS:
     raise ImproperlyConfigured(f"TASKS_BACKEND must be one of {', '.join(TASK_BACKENDS)}, not {TASKS_BACKEND!r}.")
 TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND]}}
 
-# Petitions (see README, "Petitions and signers' data").
+# Petitions (docs/development.md, "Petitions and signers' data").
 # Signers' addresses are kept as keyed hashes. The key must stay the same for as long as
 # the signatures are kept, or a second signature from one address would count. It is never
 # SECRET_KEY: that one must be free to rotate, and whoever learns one key learns no more.
@@ -321,10 +382,35 @@ if not SIGNATURE_HASH_KEY:
             "SIGNATURE_HASH_KEY must be set when DEBUG is off (a long random value of its own; see SECURITY.md)."
         )
     SIGNATURE_HASH_KEY = "local-development-only-signature-hash-key"
+# Signers' addresses, names, towns, organisations and comments are encrypted in the
+# database with this key (lib/crypto.py), so that a dump or backup names nobody without it.
+# Its own long random value, kept outside the database and its backups; never SECRET_KEY or
+# SIGNATURE_HASH_KEY. Old values in DATA_ENCRYPTION_KEY_FALLBACKS still decrypt while
+# `manage.py reencrypt_personal_data` rewrites everything with the new one (SECURITY.md, Keys).
+DATA_ENCRYPTION_KEY = os.environ.get("DATA_ENCRYPTION_KEY", "")
+if not DATA_ENCRYPTION_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "DATA_ENCRYPTION_KEY must be set when DEBUG is off (a long random value of its own; see SECURITY.md)."
+        )
+    DATA_ENCRYPTION_KEY = "local-development-only-data-encryption-key"
+elif DATA_ENCRYPTION_KEY in (SECRET_KEY, SIGNATURE_HASH_KEY):
+    raise ImproperlyConfigured("DATA_ENCRYPTION_KEY must be a value of its own, not SECRET_KEY or SIGNATURE_HASH_KEY.")
+DATA_ENCRYPTION_KEY_FALLBACKS = env_list("DATA_ENCRYPTION_KEY_FALLBACKS")
+# A petition closed or delivered this many days ago has its signers' names, towns,
+# organisations and comments deleted by `manage.py purge_signatures` (its counts, its
+# hand-over record and digest stay). Three months leave time for a second hand-over, a
+# follow-up letter to the same signers or a dispute about the list; after that the names
+# serve nobody but whoever seizes the server.
+PERSONAL_DATA_RETENTION_DAYS = int(os.environ.get("PERSONAL_DATA_RETENTION_DAYS", "90"))
+FORGET_RATE_LIMIT = int(os.environ.get("FORGET_RATE_LIMIT", "10"))  # "forget me" requests per network per hour
 SIGN_RATE_LIMIT = int(os.environ.get("SIGN_RATE_LIMIT", "30"))  # signing attempts per network address per hour
 SIGN_MIN_SECONDS = float(os.environ.get("SIGN_MIN_SECONDS", "3"))  # faster than this is software, not a person
 CONFIRM_LINK_DAYS = int(os.environ.get("CONFIRM_LINK_DAYS", "7"))
 UNCONFIRMED_RETENTION_DAYS = int(os.environ.get("UNCONFIRMED_RETENTION_DAYS", "14"))
+# Updates and case alerts (news/): at most this many emails a minute leave the worker, so a
+# large send stays within the mail provider's limits; 0 sends as fast as the worker can.
+UPDATE_EMAILS_PER_MINUTE = int(os.environ.get("UPDATE_EMAILS_PER_MINUTE", "60"))
 # How many proxies in front of the app add themselves to X-Forwarded-For (0: none, the
 # client connects to gunicorn directly). Rate limits count by the address they report.
 NUM_PROXIES = int(os.environ.get("NUM_PROXIES", "0"))
@@ -343,7 +429,7 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
-# The organisers' workspace: two-factor login, login lockout, change history (issue 7).
+# The organisers' workspace: two-factor login, login lockout, change history.
 # A staff account with an authenticator always has to use it; REQUIRE_2FA makes one
 # compulsory for every staff account (on by default in production, off in `make run`).
 REQUIRE_2FA = env_bool("REQUIRE_2FA", default=not DEBUG)

@@ -5,11 +5,12 @@ crawlers from the rest)."""
 
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from appeals.models import Appeal
+from events.models import Event
+from lib import origin
 from petitions.models import Petition
 from prisoners.models import Prisoner
 
@@ -20,20 +21,29 @@ class SiteSitemap(Sitemap):
     x_default = True
 
     # SITE_URL, not the request's Host: the addresses search engines keep must be the
-    # public ones, whatever name a request reached the server by.
+    # public ones, whatever name a request reached the server by (the onion's sitemap, read
+    # through Tor, lists onion addresses: lib/origin.py).
     @property
     def protocol(self):
-        return urlsplit(settings.SITE_URL).scheme or "https"
+        return urlsplit(origin.site_url()).scheme or "https"
 
     def get_domain(self, site=None):
-        return urlsplit(settings.SITE_URL).netloc
+        return urlsplit(origin.site_url()).netloc
 
 
 class SectionSitemap(SiteSitemap):
     changefreq = "weekly"
 
     def items(self):
-        return ["home", "more_ways_to_act", "prisoners:list", "appeals:list", "appeals:embassies", "petitions:list"]
+        return [
+            "home",
+            "more_ways_to_act",
+            "prisoners:list",
+            "appeals:list",
+            "appeals:embassies",
+            "petitions:list",
+            "events:list",
+        ]
 
     def location(self, name):
         return reverse(name)
@@ -63,6 +73,16 @@ class PetitionSitemap(SiteSitemap):
         return petition.updated_at
 
 
+class EventSitemap(SiteSitemap):
+    """Approved events, past ones too (the campaign's record); never a proposal."""
+
+    def items(self):
+        return Event.objects.public().order_by("pk")
+
+    def lastmod(self, event):
+        return event.updated_at
+
+
 class SignerListSitemap(SiteSitemap):
     """The first page of each list of signers who chose to be listed; never the later
     pages (?before=…), which robots.txt also keeps crawlers from."""
@@ -79,5 +99,6 @@ SITEMAPS = {
     "prisoners": PrisonerSitemap,
     "appeals": AppealSitemap,
     "petitions": PetitionSitemap,
+    "events": EventSitemap,
     "signers": SignerListSitemap,
 }

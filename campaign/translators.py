@@ -1,7 +1,7 @@
 """Translating the site's own strings in the browser: django-rosetta, inside the admin.
 
 Its pages get the same guard as the admin's (login, then the second factor) and ask for
-one permission, held by the Translator group and by superusers. See README, "Languages",
+one permission, held by the Translator group and by superusers. See docs/translation.md,
 for where a change made there goes and how it is kept.
 """
 

@@ -27,6 +27,8 @@ urlpatterns += i18n_patterns(
     path("prisoners/", include("prisoners.urls")),
     path("appeals/", include("appeals.urls")),
     path("petitions/", include("petitions.urls")),
+    path("news/", include("news.urls")),
+    path("events/", include("events.urls")),
     # Short addresses for posters and leaflets (/p/3, /ru/a/5): they redirect to the page.
     path("p/<int:pk>", petitions.views.short_link, name="petition_short"),
     path("a/<int:pk>", appeals.views.short_link, name="appeal_short"),

@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from appeals.models import Appeal
+from lib import origin
 from lib.pagecache import public_page
 from petitions.models import Petition
 from prisoners.models import Prisoner
@@ -32,6 +33,8 @@ ROBOTS_DISALLOW = [
     "petitions/*/signers/?before=",
     "appeals/*/letter",
     "appeals/*/sent/",
+    # The form's answer to a proposal: nothing there for a search engine.
+    "events/propose/thank-you/",
 ]
 
 
@@ -42,7 +45,7 @@ def robots_txt(request):
         with translation.override(code):
             prefix = reverse("home")  # "/" for English, "/ru/" for Russian...
         lines += [f"Disallow: {prefix}{path}" for path in ROBOTS_DISALLOW]
-    lines += ["", f"Sitemap: {settings.SITE_URL}{reverse('sitemap')}", ""]
+    lines += ["", f"Sitemap: {origin.site_url()}{reverse('sitemap')}", ""]
     response = HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
     response["Cache-Control"] = "public, max-age=86400"
     return response

@@ -14,6 +14,13 @@ What that means for what is cached:
   real people, and counting nothing would let a script sign without limit. Counted per
   process, one address gets at most (web workers x SIGN_RATE_LIMIT) attempts an hour per app
   server, still a limit, and nobody honest is refused.
+
+Why not Django's RedisCache alone, or django-redis: the first turns an outage into 500s on
+every signature, and django-redis's way to ride one out (IGNORE_EXCEPTIONS, "emulate
+memcached exception behavior", its README, read 2026-12-03) answers every call with nothing
+while Redis is down, so a rate limit would count nothing at all and let a script sign without
+limit: the unsafe one of the two wrong answers. bench/failures.py measures the outage as it is
+here (pages and signing go on, limits counted per process).
 """
 
 import functools

@@ -13,11 +13,11 @@ import hashlib
 import io
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from PIL import Image, ImageDraw, ImageFont
 
+from . import origin
 from .pdf import FONT_DIR, printable
 
 WIDTH, HEIGHT = 1200, 630
@@ -140,13 +140,14 @@ def draw_card(title, subtitle="", highlight="", progress=None, site_name="", foo
 
 def site_host():
     """The site's address as a card or poster prints it: solidarity.example.org."""
-    return urlsplit(settings.SITE_URL).netloc or settings.SITE_URL
+    base = origin.site_url()
+    return urlsplit(base).netloc or base
 
 
 def version(*parts):
     """A short tag for one version of a card, for its address (?v=…): a new version gets a
     new address, which chat apps and browsers then fetch instead of their old copy."""
-    return hashlib.sha256(repr((DESIGN, *parts, settings.SITE_URL)).encode()).hexdigest()[:12]
+    return hashlib.sha256(repr((DESIGN, *parts, origin.site_url())).encode()).hexdigest()[:12]
 
 
 def cached_card(tag, draw):

@@ -1,7 +1,8 @@
-"""Atom feeds (django.contrib.syndication) with every address on SITE_URL and in the
-feed's language: /ru/prisoners/feed.atom links to Russian pages. A feed reader fetches
-from wherever it runs; the addresses it shows must be the site's public ones, not the
-Host its request happened to name."""
+"""Atom feeds (django.contrib.syndication) with every address on SITE_URL (or the onion
+address, for a reader who came through it: lib/origin.py) and in the feed's language:
+/ru/prisoners/feed.atom links to Russian pages. A feed reader fetches from wherever it runs;
+the addresses it shows must be the site's public ones, not the Host its request happened to
+name."""
 
 import datetime
 

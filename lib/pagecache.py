@@ -1,4 +1,4 @@
-"""Public pages drawn once every few seconds, not once per visitor (issue 16: a link gone
+"""Public pages drawn once every few seconds, not once per visitor (a link gone
 viral).
 
 A page a surge hits (a petition, the home page, a case, an appeal) costs 20 ms or more of
@@ -27,6 +27,18 @@ A page that answers a form (the letter a supporter gets back) carries what they 
 is never kept whole. `kept` keeps the public data it is drawn from, and `drawn_once` keeps
 the page drawn with a `slot` wherever the visitor's own values go: `fill` puts them in,
 escaped, per request. What is kept holds the appeal's public content and placeholders only.
+
+Behind the proxy (deploy/nginx/), the same page is also kept by nginx for a few seconds, in
+front of every app server. nginx cannot ask Django for a token per visitor, so it puts in the
+token itself: the proxy says so with the X-Proxy-Fills-Csrf request header, and such a page
+leaves the CSRF placeholder in and says so with the X-Csrf-Placeholder response header. nginx
+puts the visitor's CSRF cookie (the secret Django checks a form's token against, which Django
+also accepts unmasked in the form) in its place, and gives a visitor without one a new cookie.
+See docs/deployment.md, "The proxy".
+
+After signing, confirming or withdrawing, a visitor carries the FRESH_COOKIE for FRESH_SECONDS:
+neither this cache nor the proxy's serves them a page, so the count they see is the count as
+it now is, not a copy from before.
 """
 
 import functools
@@ -38,8 +50,11 @@ from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
+from django.utils.cache import patch_cache_control
 from django.utils.html import conditional_escape
 from django.utils.translation import get_language
+
+from . import origin
 
 PAGE_SECONDS = 3
 CSRF_PLACEHOLDER = "csrf-token-7f3c0b1e9d2a4c58"  # what the cached page carries instead of a token
@@ -49,6 +64,12 @@ NEUTRAL_COOKIES = {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME}
 SLOT = "slot-3e9a61c4"  # what a kept page carries where a visitor's own value goes
 SLOT_RE = re.compile(re.escape(SLOT) + r"\[([\w-]+)\]")
 KEPT_MAX = 1000
+# The proxy puts the visitor's CSRF secret in place of the placeholder (deploy/nginx/).
+PROXY_FILLS_CSRF = "HTTP_X_PROXY_FILLS_CSRF"
+PLACEHOLDER_HEADER = "X-Csrf-Placeholder"
+# Longer than a page is kept here and in the proxy together, with time to spare.
+FRESH_COOKIE = "fresh"
+FRESH_SECONDS = 10
 _kept = {}  # key: (until, value), for `kept`
 
 
@@ -85,11 +106,12 @@ def _digest(text):
 
 
 def _key(request):
-    return f"page:{_digest(f'{get_language()}:{request.path}')}"
+    # The origin too: an onion visitor's page links to the onion address (lib/origin.py).
+    return f"page:{_digest(f'{get_language()}:{origin.site_url()}:{request.path}')}"
 
 
-def _personalise(content, request, fill):
-    if CSRF_PLACEHOLDER.encode() in content:
+def _personalise(content, request, fill, csrf=True):
+    if csrf and CSRF_PLACEHOLDER.encode() in content:
         content = content.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
     for placeholder, make in fill.items():
         content = content.replace(placeholder.encode(), make(request).encode())
@@ -121,9 +143,13 @@ def public_page(fill=None):
                 kept = (response.content, response["Content-Type"], _kept_headers(response))
                 cache.set(key, kept, PAGE_SECONDS)
             content, content_type, headers = kept
-            response = HttpResponse(_personalise(content, request, fill), content_type=content_type)
+            proxy_fills = request.META.get(PROXY_FILLS_CSRF) == "1"
+            content = _personalise(content, request, fill, csrf=not proxy_fills)
+            response = HttpResponse(content, content_type=content_type)
             for name, value in headers:
                 response[name] = value
+            if proxy_fills and CSRF_PLACEHOLDER.encode() in content:
+                response[PLACEHOLDER_HEADER] = "1"
             return response
 
         return wrapped
@@ -164,6 +190,19 @@ def kept(key, make):
     return value
 
 
+def kept_values():
+    """Everything `kept` holds in this process's memory, fresh or not yet replaced: public
+    data only, never what a visitor typed (the tests look through it for that)."""
+    return [value for _until, value in list(_kept.values())]
+
+
+def clear():
+    """Forget every page and every value this process keeps, as PAGE_SECONDS would (tests
+    start each from nothing kept)."""
+    _kept.clear()
+    caches["pages"].clear()
+
+
 def slot(name):
     """Where a visitor's own value goes on a page drawn by `drawn_once` (letters, digits, - and _)."""
     return f"{SLOT}[{name}]"
@@ -177,7 +216,7 @@ def drawn_once(request, key, draw):
     if not anonymous(request):
         return _draw(request, draw)
     cache = caches["pages"]
-    key = f"drawn:{_digest(key)}"
+    key = f"drawn:{_digest(f'{origin.site_url()}:{key}')}"
     page = cache.get(key)
     if page is None:
         page = _draw(request, draw)
@@ -201,3 +240,44 @@ def fill(page, request, values):
         page = page.replace(CSRF_PLACEHOLDER, get_token(request))
     escaped = {name: conditional_escape(value) for name, value in values.items()}
     return SLOT_RE.sub(lambda match: escaped.get(match[1], match[0]), page)
+
+
+# --- what no shared cache may keep, and what brings a fresh count -------------------
+
+
+class PrivateWhenPersonal:
+    """Middleware: an answer that carries something of this visitor's (a CSRF token, which
+    also renews its cookie; any cookie set; their session) is marked Cache-Control: private,
+    so the proxy, a CDN or any other shared cache in front never keeps it for another visitor.
+    Listed before the session, CSRF and messages middleware, so it sees what they add."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if (
+            response.cookies
+            or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+            or (session is not None and session.accessed and session.session_key)
+        ):
+            cache_control = response.get("Cache-Control", "")
+            if "no-store" not in cache_control and "private" not in cache_control:
+                patch_cache_control(response, private=True)
+        return response
+
+
+def see_fresh(response):
+    """After a signature is given, confirmed or withdrawn: for FRESH_SECONDS this visitor's
+    pages are drawn for them, from the counters as they now are, by this process and behind
+    the proxy alike. The cookie says only that; any other cookie would do as much."""
+    response.set_cookie(
+        FRESH_COOKIE,
+        "1",
+        max_age=FRESH_SECONDS,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response

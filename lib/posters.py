@@ -2,13 +2,12 @@
 a QR code to its short address (/p/3, /a/5) and that address in letters, for people with
 no camera or no wish to scan. A4 or A3, in any of the site's scripts (lib/pdf.py)."""
 
-from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.translation import get_language
 from fpdf.enums import MethodReturnValue
 
-from . import pdf
+from . import origin, pdf
 from .qr import qr_png
 
 # Sizes in mm for A4; an A3 poster is the same drawing scaled by √2.
@@ -24,7 +23,7 @@ def poster_response(request, name, version, **texts):
     (@xframe_options_sameorigin): Chrome shows a PDF in a page of its own making, subject to
     the PDF's own policy, and the site's (frames refused) would show a "blocked" box instead."""
     size = SIZES.get(request.GET.get("size", "a4").lower(), "A4")
-    key = f"poster:{name}:{version}:{get_language()}:{size}:{settings.SITE_URL}"
+    key = f"poster:{name}:{version}:{get_language()}:{size}:{origin.site_url()}"
     data = cache.get(key)
     if data is None:
         data = poster_pdf(size=size, **texts)

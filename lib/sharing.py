@@ -12,19 +12,19 @@ page. They learn of the share only when the person clicks, as with any link they
 from urllib.parse import quote, urlencode
 
 from django import template
-from django.conf import settings
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
+
+from . import origin
 
 register = template.Library()
 
 
 def absolute(path):
     """`path` (with its language prefix, as reverse() gives it in the page's language) on
-    SITE_URL: never the request's Host, which a cached page must not carry."""
-    if path.startswith(("http://", "https://")):
-        return path
-    return f"{settings.SITE_URL}{path}"
+    SITE_URL, or on the onion address for a visitor who came through it (lib/origin.py):
+    never the request's Host as such, which a cached page must not carry."""
+    return origin.absolute(path)
 
 
 register.filter("absolute", absolute)

@@ -2,6 +2,7 @@ import datetime
 import json
 import logging
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
 from django.contrib.admin.utils import unquote
@@ -9,7 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection, transaction
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect
@@ -17,6 +18,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -26,11 +28,12 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from lib.charts import daily_counts, line_chart_svg
 from lib.csv_import import csv_import_view
+from lib.hashing import name_fingerprint
 from lib.translated_admin import TranslatedAdmin, every_language
 
 from . import handover, paper, services
-from .forms import DeliveryForm, PaperSignatureForm
-from .models import PaperBatch, Petition, Signature, SignatureCount
+from .forms import DeliveryForm, PaperSignatureForm, localized
+from .models import DELIVERY_TEXTS, PaperBatch, Petition, Signature, SignatureCount
 
 GROWTH_DAYS = 60
 
@@ -114,7 +117,7 @@ class PetitionAdmin(TranslatedAdmin, SimpleHistoryAdmin):
     search_fields = every_language("title", "summary", "text", "addressed_to")
     prepopulated_fields = {"slug": ["title_en"]}
     autocomplete_fields = ["prisoners", "appeals"]
-    readonly_fields = ["growth", "created_at", "updated_at"]
+    readonly_fields = ["growth", "signers_data", "handover_digest", "created_at", "updated_at"]
     date_hierarchy = "deadline"
     fieldsets = [
         (
@@ -136,10 +139,18 @@ class PetitionAdmin(TranslatedAdmin, SimpleHistoryAdmin):
         (
             _("Hand-over"),
             {
-                "fields": ["delivered_on", "delivered_where", "delivered_to", "delivery_note", "delivery_photo"],
+                "fields": [
+                    "delivered_on",
+                    "delivered_where",
+                    "delivered_to",
+                    "delivery_note",
+                    "delivery_photo",
+                    "handover_digest",
+                ],
                 "description": _("Filled in by “Record the hand-over” (above), which also closes the petition."),
             },
         ),
+        (_("Signers' personal details"), {"fields": ["signers_data"]}),
         (_("How it grows"), {"fields": ["growth"]}),
         (_("Record"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
@@ -164,6 +175,25 @@ class PetitionAdmin(TranslatedAdmin, SimpleHistoryAdmin):
     @admin.display(description=_("page"))
     def view_link(self, obj):
         return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), _("View"))
+
+    @admin.display(description=_("kept until"))
+    def signers_data(self, obj):
+        days = settings.PERSONAL_DATA_RETENTION_DAYS
+        if obj.signers_forgotten_on:
+            return _(
+                "Deleted on %(date)s: names, towns, organisations and comments are gone; the counts, the hand-over "
+                "record and its digest stay."
+            ) % {"date": date_format(obj.signers_forgotten_on, "DATE_FORMAT")}
+        when = obj.forget_signers_on()
+        if when is None:
+            return _(
+                "Kept while the petition is open. %(days)d days after it is closed or delivered, the daily purge "
+                "deletes its signers' names, towns, organisations and comments."
+            ) % {"days": days}
+        return _(
+            "The daily purge deletes its signers' names, towns, organisations and comments on %(date)s "
+            "(%(days)d days after it was closed or delivered). Export or print what you need before then."
+        ) % {"date": date_format(when, "DATE_FORMAT"), "days": days}
 
     @admin.display(description=_("confirmed signatures per day"))
     def growth(self, obj):
@@ -190,6 +220,11 @@ class PetitionAdmin(TranslatedAdmin, SimpleHistoryAdmin):
         view = self.admin_site.admin_view
         return [
             path("<path:object_id>/hand-over.pdf", view(self.handover_pack_view), name="petitions_petition_handover"),
+            path(
+                "<path:object_id>/hand-over-list.csv",
+                view(self.handover_list_view),
+                name="petitions_petition_handover_list",
+            ),
             path("<path:object_id>/signatures.csv", view(self.export_view), name="petitions_petition_export"),
             path("<path:object_id>/delivery/", view(self.delivery_view), name="petitions_petition_delivery"),
         ] + super().get_urls()
@@ -209,6 +244,17 @@ class PetitionAdmin(TranslatedAdmin, SimpleHistoryAdmin):
         logger.info("%s made the hand-over pack of petition %s", request.user.get_username(), petition.pk)
         response = HttpResponse(handover.pack_pdf(petition), content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{petition.slug}-hand-over.pdf"'
+        add_never_cache_headers(response)
+        return response
+
+    def handover_list_view(self, request, object_id):
+        """The names of the pack with each row's hash, for `manage.py verify_handover`."""
+        if not request.user.has_perm("petitions.handover_pack"):
+            raise PermissionDenied
+        petition = self._petition(request, object_id)
+        logger.info("%s downloaded the hand-over list of petition %s", request.user.get_username(), petition.pk)
+        response = HttpResponse(handover.handover_csv(petition), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{petition.slug}-{handover.HANDOVER_CSV_NAME}"'
         add_never_cache_headers(response)
         return response
 
@@ -245,9 +291,7 @@ class PetitionAdmin(TranslatedAdmin, SimpleHistoryAdmin):
                 told = handover.deliver(
                     petition,
                     data["delivered_on"],
-                    where=data["delivered_where"],
-                    to=data["delivered_to"],
-                    note=data["delivery_note"],
+                    texts={name: data[name] for name in localized(DELIVERY_TEXTS)},
                     tell_signers=bool(data.get("tell_signers")),
                 )
                 self.message_user(request, _("The hand-over is recorded and the petition is closed."), messages.SUCCESS)
@@ -303,8 +347,14 @@ class SignatureAdmin(NoSignerNamesInTheLog, admin.ModelAdmin):
     list_display = ["name", "petition", "country", "organisation", "status", "source", "public", "created_at"]
     list_filter = ["status", "source", CountryFilter, "public", "wants_updates", "possible_duplicate", "petition"]
     list_select_related = ["petition"]
-    search_fields = ["name", "organisation"]
-    search_help_text = _("A name or organisation, or a whole email address.")
+    # Names and addresses are encrypted in the database: a signer is found by the
+    # fingerprint of what is typed, so only by a whole address or a full name.
+    search_fields = ["name"]
+    search_help_text = _(
+        "Exact address or full name only: names and addresses are encrypted, so parts of them are not found."
+    )
+    # An encrypted column sorts by its random tokens: no order to offer.
+    sortable_by = ["petition", "country", "status", "source", "public", "created_at"]
     raw_id_fields = ["petition", "paper_batch"]
     readonly_fields = ["status", "confirmed_at", "created_at", "source"]
     show_full_result_count = False
@@ -324,12 +374,14 @@ class SignatureAdmin(NoSignerNamesInTheLog, admin.ModelAdmin):
     ]
 
     def get_search_results(self, request, queryset, search_term):
-        # Addresses are mostly kept only as fingerprints: a whole address is found by its
-        # fingerprint, which matches however the signer typed it.
+        # A whole address is found by its fingerprint, which matches however the signer
+        # typed it; anything else is taken for a whole name (lib/hashing.normalise_name).
         term = search_term.strip()
+        if not term:
+            return queryset, False
         if "@" in term and " " not in term:
-            return queryset.filter(Q(email_hash=services.email_fingerprint(term)) | Q(email__iexact=term)), False
-        return super().get_search_results(request, queryset, search_term)
+            return queryset.filter(email_hash=services.email_fingerprint(term)), False
+        return queryset.filter(name_hash=name_fingerprint(term)), False
 
     def save_model(self, request, obj, form, change):
         if "email" in form.changed_data and obj.email:

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from appeals.models import Appeal
+from lib.hashing import name_fingerprint
 from lib.history import bring_up_to_date, edited_by_someone
 from lib.translation import in_original_language, translated_fields, translations_beside, with_translations
 from prisoners.models import Prisoner
@@ -52,6 +53,7 @@ def demo_signatures(petition, count, now):
         yield Signature(
             petition=petition,
             name=name,
+            name_hash=name_fingerprint(name),  # bulk_create skips Signature.save()
             email="" if confirmed else email,
             email_hash=services.email_fingerprint(email),
             country=country,

@@ -3,14 +3,16 @@ import time
 from django import forms
 from django.conf import settings
 from django.core import signing
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_countries import countries
+from modeltranslation.utils import build_localized_fieldname
 
 from lib.countries import CountryField, country_code
-from lib.forms import OneLineFieldsMixin
+from lib.forms import CommentField, EmailTypoCheckMixin, OneLineFieldsMixin
 
-from .models import Petition, Signature
+from .models import DELIVERY_TEXTS, Petition, Signature
 
 STARTED_SALT = "petitions.form-started"
 # A form older than this is refused with a plain "please send it again".
@@ -27,7 +29,7 @@ def fresh_started(request=None):
 STARTED_PLACEHOLDER = "form-started-5e1d7a0c"
 
 
-class SignatureForm(OneLineFieldsMixin, forms.Form):
+class SignatureForm(EmailTypoCheckMixin, OneLineFieldsMixin, forms.Form):
     name = forms.CharField(
         label=_("Your name"), max_length=100, error_messages={"required": _("Please give your name.")}
     )
@@ -51,12 +53,11 @@ class SignatureForm(OneLineFieldsMixin, forms.Form):
     organisation = forms.CharField(
         label=_("Organisation or trade union"), max_length=150, required=False, help_text=_("Optional.")
     )
-    comment = forms.CharField(
+    comment = CommentField(
         label=_("Comment"),
         max_length=1000,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Optional. Seen by the organisers, not published."),
+        help_text=_("Optional, up to 1,000 characters. Seen by the organisers, not published."),
     )
     public = forms.BooleanField(
         label=_("List my name publicly"),
@@ -83,9 +84,6 @@ class SignatureForm(OneLineFieldsMixin, forms.Form):
             del self.fields["public"]
         if not self.is_bound:
             self.initial["started"] = fresh_started()
-
-    def clean_email(self):
-        return self.cleaned_data["email"].strip()
 
     @property
     def is_trap(self):
@@ -214,20 +212,38 @@ class PaperRowForm(OneLineFieldsMixin, forms.Form):
 # --- the hand-over -------------------------------------------------------------------------
 
 
+def localized(fields):
+    """Each field's column in every language, a field's languages together: delivered_to_en, …"""
+    return [build_localized_fieldname(field, code) for field in fields for code, _name in settings.LANGUAGES]
+
+
 class DeliveryForm(forms.ModelForm):
+    """The hand-over, its place, recipient and note each in the three languages, English first:
+    a Russian page then names the recipient in Russian, not "(получатель: the company secretary)"."""
+
     tell_signers = forms.BooleanField(label=_("Tell the signers who asked for updates"), required=False)
 
     class Meta:
         model = Petition
-        fields = ["delivered_on", "delivered_where", "delivered_to", "delivery_note", "delivery_photo"]
+        fields = ["delivered_on", *localized(DELIVERY_TEXTS), "delivery_photo"]
         widgets = {"delivered_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def __init__(self, *args, to_tell=0, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["delivered_on"].required = True
-        self.fields["delivered_where"].help_text = _("E.g. “KazMinerals plc, head office, London”.")
-        self.fields["delivered_to"].help_text = _("Who received it, e.g. “the company secretary”.")
-        self.fields["delivery_note"].help_text = _("Shown on the petition's page and in the email.")
+        helps = {
+            "delivered_where": _("E.g. “KazMinerals plc, head office, London”."),
+            "delivered_to": _("Who received it, e.g. “the company secretary”."),
+            "delivery_note": _("Shown on the petition's page and in the email."),
+        }
+        for field, help_text in helps.items():
+            for code, language in settings.LANGUAGES:
+                form_field = self.fields[build_localized_fieldname(field, code)]
+                form_field.label = f"{Petition._meta.get_field(field).verbose_name} ({translation.gettext(language)})"
+                if code == settings.LANGUAGE_CODE:
+                    form_field.help_text = help_text
+                else:
+                    form_field.help_text = _("Empty: the page in this language shows the English.")
         if to_tell:
             self.fields["tell_signers"].help_text = ngettext(
                 "One email to the %(n)d signer who asked for updates, with a link to stop them, sent slowly over "
@@ -238,3 +254,53 @@ class DeliveryForm(forms.ModelForm):
             ) % {"n": to_tell}
         else:
             del self.fields["tell_signers"]
+
+
+class ForgetForm(forms.Form):
+    """ "Forget me everywhere": the address to mail the link to, and the signing form's traps."""
+
+    email = forms.EmailField(
+        label=_("Your email"),
+        max_length=254,
+        error_messages={
+            "required": _("Please give your email address: we send the link there."),
+            "invalid": _("This does not look like an email address. Please check it for typing mistakes."),
+        },
+    )
+    website = forms.CharField(
+        label=_("Leave this empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+    started = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["started"] = fresh_started()
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip()
+
+    def _started(self):
+        try:
+            return float(signing.loads(self.data.get("started", ""), salt=STARTED_SALT, max_age=FORM_MAX_AGE))
+        except (signing.BadSignature, ValueError, TypeError):
+            return None
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.data.get("website") and self._started() is None:
+            # Stale (a tab left open for a day) or tampered with: a person just sends it again.
+            self.add_error(None, _("This form was open too long. Please press the button again."))
+            self.data = self.data.copy()
+            self.data["started"] = signing.dumps(time.time() - settings.SIGN_MIN_SECONDS, salt=STARTED_SALT)
+        return cleaned
+
+    @property
+    def is_trap(self):
+        """The honeypot was filled, or the form came back faster than a person types."""
+        if self.data.get("website"):
+            return True
+        started = self._started()
+        return started is None or time.time() - started < settings.SIGN_MIN_SECONDS

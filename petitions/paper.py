@@ -12,15 +12,13 @@ import math
 import secrets
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
-from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from fpdf.enums import MethodReturnValue
 
-from lib import pdf
+from lib import origin, pdf
+from lib.hashing import name_fingerprint
 from lib.qr import qr_png
 
 from . import services
@@ -37,7 +35,7 @@ NOTICE_SIZE = 7  # pt
 
 
 def petition_url(petition):
-    return f"{settings.SITE_URL}{petition.get_absolute_url()}"
+    return origin.absolute(petition.get_absolute_url())
 
 
 def sheet_columns(petition):
@@ -171,7 +169,9 @@ def sheet_pdf(petition):
 
 
 def _name_key(name):
-    return " ".join(name.split()).casefold()
+    # The keyed fingerprint of the normalised name: names are encrypted in the database,
+    # so a name is matched by its fingerprint (lib/hashing.py).
+    return name_fingerprint(name)
 
 
 def find_duplicates(petition, rows, lines=None):
@@ -184,17 +184,14 @@ def find_duplicates(petition, rows, lines=None):
     hashes = {services.email_fingerprint(row["email"]) for row in rows if row.get("email")}
     known_names = {}
     if names:
-        # One query, whatever the number of rows. Lower() folds only ASCII on SQLite: the
-        # exact names catch the rest there.
+        # One query, whatever the number of rows.
         matches = (
-            Signature.objects.filter(petition=petition)
+            Signature.objects.filter(petition=petition, name_hash__in=names)
             .exclude(status=Signature.Status.REJECTED)
-            .annotate(lname=Lower("name"))
-            .filter(Q(lname__in=names) | Q(name__in=[row["name"] for row in rows if row.get("name")]))
-            .values_list("name", "source")
+            .values_list("name_hash", "source")
         )
-        for name, source in matches:
-            known_names.setdefault(_name_key(name), source)
+        for name_hash, source in matches:
+            known_names.setdefault(name_hash, source)
     known_hashes = dict(
         Signature.objects.filter(petition=petition, email_hash__in=hashes).values_list("email_hash", "source")
     )
@@ -239,6 +236,7 @@ def _paper_signature(batch, row, now, duplicate, email_hash):
         created_at=now,
         confirmed_at=now,
         name=row["name"],
+        name_hash=name_fingerprint(row["name"]),  # bulk_create skips Signature.save()
         organisation=row.get("organisation") or "",
         town=row.get("town") or "",
         country=row.get("country") or "",

@@ -12,8 +12,10 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F
 from django.utils import timezone, translation
+from django.utils.translation import ngettext
 
-from lib.hashing import keyed_hash
+from lib import crypto, origin
+from lib.hashing import keyed_hash, name_fingerprint
 
 from . import tasks
 from .models import Petition, Signature, SignatureCount, new_nonce
@@ -129,12 +131,15 @@ def sign(petition, data):
     one transaction."""
     if not petition.takes_signatures:
         raise PetitionClosed(petition)
-    # The page's language: the emails follow it (tasks.in_language_of).
+    # The page's language and address: the emails follow both (tasks.in_language_of; a
+    # signing through the onion address is mailed links to it, lib/origin.py).
     language = translation.get_language() or ""
+    onion = origin.through_onion()
     signature = Signature(
         petition=petition,
         email_hash=email_fingerprint(data["email"]),
         name=data["name"],
+        name_hash=name_fingerprint(data["name"]),
         email=data["email"],
         country=data.get("country") or "",
         town=data.get("town") or "",
@@ -149,12 +154,14 @@ def sign(petition, data):
         # update takes the values this row would have had).
         resend_to=data["email"],
         resend_language=language,
+        onion=onion,
+        resend_onion=onion,
     )
     Signature.objects.bulk_create(
         [signature],
         update_conflicts=True,
         unique_fields=["petition", "email_hash"],
-        update_fields=["mail_due", "resend_to", "resend_language"],
+        update_fields=["mail_due", "resend_to", "resend_language", "resend_onion"],
     )
     _mail_now_if_inline()
     return signature.pk
@@ -183,37 +190,54 @@ def queue_due_mail(limit=DUE_MAIL_BATCH):
         due = list(
             Signature.objects.select_for_update(skip_locked=True)
             .filter(mail_due=True)
-            .only("pk", "status", "mailed_at", "email", "language", "resend_to", "resend_language")
+            .only(
+                "pk",
+                "status",
+                "mailed_at",
+                "email",
+                "language",
+                "onion",
+                "resend_to",
+                "resend_language",
+                "resend_onion",
+            )
             .order_by("pk")[:limit]
         )
         first = set()
         for signature in due:
             if signature.status == Signature.Status.PENDING and signature.mailed_at is None:
                 first.add(signature.pk)
-                if signature.resend_to and (signature.resend_to, signature.resend_language) != (
-                    signature.email,
-                    signature.language,
-                ):
-                    # Signed again before its first mail: the link goes where, and in the
-                    # language, the last signing asked.
+                if signature.resend_to and (
+                    signature.resend_to,
+                    signature.resend_language,
+                    signature.resend_onion,
+                ) != (signature.email, signature.language, signature.onion):
+                    # Signed again before its first mail: the link goes where, in the
+                    # language and to the address (clear or onion) the last signing asked.
                     Signature.objects.filter(pk=signature.pk).update(
                         email=signature.resend_to or signature.email,
                         language=signature.resend_language or signature.language,
+                        onion=signature.resend_onion,
                     )
                 _schedule(tasks.send_confirmation, signature.pk)
             else:
+                onion = signature.resend_onion if signature.resend_to else signature.onion
+                # A queued task's arguments sit in the database until it has run: the
+                # address goes in encrypted, as it is on the row.
                 _schedule(
                     tasks.mail_again,
                     signature.pk,
-                    signature.resend_to or signature.email,
+                    crypto.encrypt(signature.resend_to or signature.email),
                     signature.resend_language or signature.language,
+                    # Only when it is so: a clear-site signing's task reads as it always has.
+                    *([True] if onion else []),
                 )
         if first:
             # The wait before a second mail counts from now (tasks.RESEND_AFTER).
             Signature.objects.filter(pk__in=first).update(mailed_at=timezone.now())
         if due:
             Signature.objects.filter(pk__in=[signature.pk for signature in due]).update(
-                mail_due=False, resend_to="", resend_language=""
+                mail_due=False, resend_to="", resend_language="", resend_onion=False
             )
     return len(due)
 
@@ -275,8 +299,85 @@ def delete_signatures(signatures):
     return len(rows)
 
 
+def forget_finished(days, today=None):
+    """Petitions closed or delivered `days` days ago or more: delete their signers'
+    personal details (name, town, organisation, comment), their signatures never
+    confirmed or rejected, and the address and its fingerprint of every signer who did
+    not ask for updates. The counts by country, the hand-over record and its digest, and
+    each row's hash stay; a signer who asked for updates keeps only their encrypted
+    address (and its fingerprint, so that "forget me" still finds it) until they stop.
+    Returns how many petitions were done."""
+    today = today or timezone.localdate()
+    cutoff = today - datetime.timedelta(days=days)
+    due = Petition.objects.filter(
+        status__in=[Petition.Status.CLOSED, Petition.Status.DELIVERED],
+        finished_on__lte=cutoff,
+        signers_forgotten_on__isnull=True,
+    )
+    done = 0
+    for petition in due:
+        with transaction.atomic():
+            # Neither kind is counted: the counters do not change.
+            Signature.objects.filter(petition=petition).exclude(status=Signature.Status.CONFIRMED).delete()
+            signatures = Signature.objects.filter(petition=petition)
+            signatures.update(
+                name="",
+                name_hash="",
+                town="",
+                organisation="",
+                comment="",
+                public=False,
+                resend_to="",
+                resend_language="",
+                mail_due=False,
+                possible_duplicate=False,
+            )
+            signatures.filter(wants_updates=False).update(email="", email_hash=None)
+            Petition.objects.filter(pk=petition.pk).update(signers_forgotten_on=today)
+        done += 1
+    return done
+
+
 def purge_unconfirmed(days, now=None):
     """Delete signatures never confirmed within `days` days; returns how many."""
     cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
     deleted, _by_model = Signature.objects.filter(status=Signature.Status.PENDING, created_at__lt=cutoff).delete()
     return deleted
+
+
+# --- "forget me everywhere" ------------------------------------------------------------------
+#
+# Every app that keeps something under a person's email address registers a function here
+# (`@forgets`): given the address, it deletes what it holds under it and returns what it
+# deleted, as [(how many, what, said in words)]. forget_everywhere runs them all in one
+# transaction, so that one link deletes everything or nothing.
+
+FORGETTERS = []
+
+
+def forgets(function):
+    FORGETTERS.append(function)
+    return function
+
+
+def forget_everywhere(address):
+    """Delete everything kept under `address`, in every app that registered; returns
+    [(n, text)] of what went, e.g. [(2, "2 signatures"), (1, "1 request for updates")]."""
+    deleted = []
+    with transaction.atomic():
+        for forget in FORGETTERS:
+            deleted.extend(forget(address))
+    return deleted
+
+
+@forgets
+def forget_signatures(address):
+    """Every signature made with the address, on every petition (by its fingerprint), with
+    the update requests among them: gone, and out of the counts."""
+    rows = list(Signature.objects.filter(email_hash=email_fingerprint(address)))
+    updates = sum(1 for signature in rows if signature.wants_updates and signature.email)
+    signatures = delete_signatures(rows)
+    return [
+        (signatures, ngettext("%(n)d signature", "%(n)d signatures", signatures) % {"n": signatures}),
+        (updates, ngettext("%(n)d request for updates", "%(n)d requests for updates", updates) % {"n": updates}),
+    ]

@@ -1,5 +1,5 @@
 """Email to signers, sent by django-tasks: inline in `make run` and the tests
-(TASKS_BACKEND=immediate), by `manage.py db_worker` in production (database)."""
+(TASKS_BACKEND=immediate), by `manage.py email_worker` in production (database)."""
 
 import datetime
 import logging
@@ -12,14 +12,18 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django_tasks import task
 
+from lib import crypto, origin
+
 from .models import Petition, Signature
-from .tokens import make_token
+from .tokens import make_forget_token, make_token
 
 logger = logging.getLogger(__name__)
 
 
 def absolute(path):
-    return f"{settings.SITE_URL}{path}"
+    """On SITE_URL, or on the onion address inside `origin.using(True)`: the mail a signer
+    asked for through the onion address links back to it (signature.onion)."""
+    return origin.absolute(path)
 
 
 def links(signature):
@@ -61,7 +65,7 @@ def send_confirmation(signature_id):
     signature = _signature(signature_id)
     if signature is None or signature.status != Signature.Status.PENDING or not signature.email:
         return
-    with in_language_of(signature):
+    with in_language_of(signature), origin.using(signature.onion):
         subject = translation.gettext("Please confirm your signature: %(title)s") % {"title": signature.petition.title}
         send("confirm", signature, signature.email, subject)
 
@@ -71,12 +75,15 @@ RESEND_AFTER = datetime.timedelta(minutes=5)
 
 
 @task()
-def mail_again(signature_id, address, language=""):
+def mail_again(signature_id, address, language="", onion=False):
     """Someone signed again with an address that has signed: mail it again, a fresh
     confirmation link or a note that it has signed, unless it was mailed in the last
     RESEND_AFTER or the signature was rejected. Decided here, not in the request, so the
     request's work and time are the same whatever the answer. In the language of the page
-    they signed on this time. Queued by services.queue_due_mail."""
+    they signed on this time, with links to the address (clear or onion) they signed at. Queued
+    by services.queue_due_mail, with the address encrypted (lib/crypto.py): a queued task's
+    arguments are kept in the database."""
+    sealed, address = address, crypto.decrypt(address)
     with transaction.atomic():
         signature = Signature.objects.select_for_update().filter(pk=signature_id).first()
         now = timezone.now()
@@ -89,26 +96,27 @@ def mail_again(signature_id, address, language=""):
         # one who learns anything from it.
         if signature.status == Signature.Status.PENDING:
             update["email"] = address
+            update["onion"] = onion
             if language:
                 update["language"] = language
         Signature.objects.filter(pk=signature.pk).update(**update)
     if signature.status == Signature.Status.PENDING:
         send_confirmation.call(signature_id)
     else:
-        send_already_signed.call(signature_id, address, language)
+        send_already_signed.call(signature_id, sealed, language, onion)
 
 
 @task()
-def send_already_signed(signature_id, address, language=""):
+def send_already_signed(signature_id, address, language="", onion=False):
     """To whoever signs again with an address that has signed: the page they saw said
     nothing, so only the mailbox's owner learns that it had signed. In the language they
     signed in this time."""
     signature = _signature(signature_id)
     if signature is None:
         return
-    with in_language_of(signature, language):
+    with in_language_of(signature, language), origin.using(onion):
         subject = translation.gettext("You have already signed: %(title)s") % {"title": signature.petition.title}
-        send("already_signed", signature, address, subject)
+        send("already_signed", signature, crypto.decrypt(address), subject)
 
 
 # --- the news of a delivery ------------------------------------------------------------
@@ -148,7 +156,7 @@ def send_delivery_news(signature_id):
     petition = signature.petition
     if signature.status != Signature.Status.CONFIRMED or petition.status != Petition.Status.DELIVERED:
         return
-    with in_language_of(signature):
+    with in_language_of(signature), origin.using(signature.onion):
         unsubscribe_url = absolute(reverse("petitions:stop_updates", args=[make_token(signature, "stop_updates")]))
         context = {"signature": signature, "petition": petition, **links(signature), "unsubscribe_url": unsubscribe_url}
         subject = translation.gettext("Delivered: %(title)s") % {"title": petition.title}
@@ -166,3 +174,27 @@ def send_delivery_news(signature_id):
         message.attach_alternative(render_to_string("petitions/email/delivered.html", context), "text/html")
         message.send()
     Signature.objects.filter(pk=signature.pk).update(mailed_at=timezone.now())
+
+
+# --- "forget me everywhere" ----------------------------------------------------------------
+
+
+@task()
+def send_forget_link(sealed_address, language=""):
+    """The link that deletes everything kept under an address, mailed to it whether or not
+    anything is kept: neither the page nor the mail tells a stranger whether the address
+    is known. The address comes encrypted (a queued task's arguments are kept)."""
+    address = crypto.decrypt(sealed_address)
+    with translation.override(language or settings.LANGUAGE_CODE):
+        context = {
+            "forget_url": absolute(reverse("petitions:forget_confirm", args=[make_forget_token(address)])),
+            "days": settings.CONFIRM_LINK_DAYS,
+        }
+        message = EmailMultiAlternatives(
+            subject=translation.gettext("Delete everything we keep under your address"),
+            body=render_to_string("petitions/email/forget.txt", context),
+            to=[address],
+            headers={"Auto-Submitted": "auto-generated"},
+        )
+        message.attach_alternative(render_to_string("petitions/email/forget.html", context), "text/html")
+        message.send()

@@ -7,6 +7,8 @@ import re
 from django.conf import settings
 from django.core import signing
 
+from lib import crypto
+
 from .models import Signature
 
 TOKEN_SALT = "petitions.signature"
@@ -44,3 +46,27 @@ def signature_from_token(token, purpose, max_age=None):
 
 def confirm_link_max_age():
     return settings.CONFIRM_LINK_DAYS * 24 * 3600
+
+
+# "Forget me everywhere": the link names an address, not a signature (it may have none),
+# encrypted, so that the link in a mailbox or a proxy's log shows no address either.
+FORGET_SALT = "petitions.forget-everywhere"
+
+
+def make_forget_token(address):
+    return signing.dumps(crypto.encrypt(address), salt=FORGET_SALT, compress=False)
+
+
+def address_from_forget_token(token):
+    try:
+        sealed = signing.loads(token, salt=FORGET_SALT, max_age=confirm_link_max_age())
+    except signing.SignatureExpired as error:
+        raise ExpiredToken from error
+    except (signing.BadSignature, ValueError, TypeError) as error:
+        raise BadToken from error
+    if not isinstance(sealed, str):
+        raise BadToken
+    try:
+        return crypto.decrypt(sealed)
+    except crypto.UnreadableData as error:
+        raise BadToken from error

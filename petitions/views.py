@@ -18,17 +18,18 @@ from django.views.decorators.http import require_http_methods, require_safe
 from django_countries import countries
 
 from appeals.models import Appeal
-from lib import cards, posters
+from lib import cards, crypto, origin, posters
 from lib.client import client_ip
 from lib.http import post_only_else_redirect
-from lib.pagecache import public_page
+from lib.pagecache import public_page, see_fresh
 from lib.preview import draft_context, mark_draft, visible_to
 from lib.ratelimit import over_limit
 from lib.sharing import absolute, preview
+from news.models import Update
 from prisoners.models import Prisoner
 
-from . import handover, paper, services, tokens
-from .forms import STARTED_PLACEHOLDER, EmbedSignatureForm, SignatureForm, fresh_started
+from . import handover, paper, services, tasks, tokens
+from .forms import STARTED_PLACEHOLDER, EmbedSignatureForm, ForgetForm, SignatureForm, fresh_started
 from .models import Petition, Signature
 
 SIGNERS_PER_PAGE = 50
@@ -83,11 +84,16 @@ def _detail(request, petition, form, status=200):
             "total": total,
             "percent": min(100, round(100 * total / petition.goal)) if petition.goal else None,
             "by_country": countries_ranked,
-            "latest": list(Signature.objects.listed(petition).order_by("-id")[:LATEST_SIGNERS]),
+            "latest": list(Signature.objects.newest_listed(petition, LATEST_SIGNERS)),
+            # A petition that names nobody counts its signers by town too (the smallest
+            # towns together: one signer from a village is almost a name).
+            "towns": handover.count_by_town(petition) if not petition.list_signers and total else [],
+            "town_at_least": handover.TOWN_AT_LEAST,
             "retention_days": settings.UNCONFIRMED_RETENTION_DAYS,
             "preview": None if is_draft else _preview(petition, total),
             "embed_url": absolute(reverse("petitions:embed", args=[petition.slug])),
             "short_url": absolute(reverse("petition_short", args=[petition.pk])),
+            "updates": Update.objects.published().filter(petition=petition).order_by("-sent_at"),
             **draft_context(petition, is_draft),
         },
         status=status,
@@ -247,7 +253,9 @@ def petition_sign(request, slug):
             return _closed(request, _whole(petition))
     # Whatever happened (a new signature, a second one from the same address, a bot), the
     # same page: a stranger learns nothing about whether an address has signed.
-    return redirect("petitions:check_email", slug=petition.slug)
+    response = see_fresh(redirect("petitions:check_email", slug=petition.slug))
+    remember_address(response, response["Location"], form.cleaned_data["email"])
+    return response
 
 
 def _whole(petition):
@@ -255,11 +263,47 @@ def _whole(petition):
     return get_object_or_404(Petition.objects.public(), pk=petition.pk)
 
 
+# "Check your email" names the address the mail went to, for a slip to be seen at once. The
+# address travels from the POST to that page in a cookie of its own: signed, for that one
+# page's path only, gone after ten minutes and deleted by the page that reads it. So it is
+# shown to the browser that typed it, once: never in an address (which is shared, logged
+# and cached), and not to whoever opens the page after them. The page says no-store.
+SENT_TO_COOKIE = "sent_to"
+SENT_TO_SALT = "petitions.sent-to"
+SENT_TO_SECONDS = 600
+
+
+def remember_address(response, path, email):
+    response.set_signed_cookie(
+        SENT_TO_COOKIE,
+        email,
+        salt=SENT_TO_SALT,
+        max_age=SENT_TO_SECONDS,
+        path=path,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+
+
+def sent_to(request):
+    """The address remembered for this page by remember_address, or ""."""
+    return request.get_signed_cookie(SENT_TO_COOKIE, default="", salt=SENT_TO_SALT, max_age=SENT_TO_SECONDS)
+
+
+@never_cache
+@require_safe
 def check_email(request, slug):
     petition = get_object_or_404(Petition.objects.public(), slug=slug)
-    return render(
-        request, "petitions/check_email.html", {"petition": petition, "link_days": settings.CONFIRM_LINK_DAYS}
+    address = sent_to(request)
+    response = render(
+        request,
+        "petitions/check_email.html",
+        {"petition": petition, "link_days": settings.CONFIRM_LINK_DAYS, "sent_to": address},
     )
+    if SENT_TO_COOKIE in request.COOKIES:
+        response.delete_cookie(SENT_TO_COOKIE, path=request.path, samesite="Lax")
+    return response
 
 
 def token_page(request, token, purpose, max_age=None):
@@ -290,7 +334,7 @@ def confirm(request, token):
         except services.PetitionClosed:
             return _closed(request, petition)
         messages.success(request, _("Thank you: your signature is confirmed and counted."))
-        return redirect(reverse("petitions:detail", args=[petition.slug]) + "#count")
+        return see_fresh(redirect(reverse("petitions:detail", args=[petition.slug]) + "#count"))
     if signature.status == Signature.Status.PENDING and not petition.takes_signatures:
         # Closed since they signed: say so before they press anything.
         return _closed(request, petition)
@@ -315,7 +359,8 @@ def withdraw(request, token):
     if request.method == "POST":
         petition = signature.petition
         services.delete_signatures([signature])
-        return render(request, "petitions/withdrawn.html", {"petition": petition})
+        # The petition's page, opened next, shows the count without them.
+        return see_fresh(render(request, "petitions/withdrawn.html", {"petition": petition}))
     return render(request, "petitions/withdraw.html", {"signature": signature, "petition": signature.petition})
 
 
@@ -324,14 +369,11 @@ def signers(request, slug):
     """Signers who agreed to be listed, newest first, page by page. Pages are marked by
     ids (?before=), not numbers, so page 1,000 costs what page 1 does."""
     petition = get_object_or_404(Petition.objects.public(), slug=slug)
-    rows = Signature.objects.listed(petition).order_by("-id")
     try:
         before = int(request.GET.get("before", ""))
     except ValueError:
         before = None
-    if before:
-        rows = rows.filter(id__lt=before)
-    page = list(rows[: SIGNERS_PER_PAGE + 1])
+    page = list(Signature.objects.newest_listed(petition, SIGNERS_PER_PAGE + 1, before=before))
     more = len(page) > SIGNERS_PER_PAGE
     page = page[:SIGNERS_PER_PAGE]
     return render(
@@ -349,14 +391,14 @@ def signers(request, slug):
 @require_safe
 def count_json(request, slug):
     """The count for other sites to show: open to any origin, cached for a minute."""
-    key = f"petition-count:{slug}"
+    key = f"petition-count:{slug}:{origin.site_url()}"
     data = cache.get(key)
     if data is None:
         petition = get_object_or_404(Petition.objects.public(), slug=slug)
         data = {
             "petition": petition.slug,
             "title": petition.title,
-            "url": f"{settings.SITE_URL}{petition.get_absolute_url()}",
+            "url": origin.absolute(petition.get_absolute_url()),
             "status": petition.status,
             "signatures": petition.confirmed_count(),
             "goal": petition.goal,
@@ -393,7 +435,7 @@ def paper_sheet(request, slug):
     if is_draft:
         data = paper.sheet_pdf(petition)
     else:
-        key = f"petition-sheet:{petition.pk}:{petition.updated_at.timestamp()}:{get_language()}:{settings.SITE_URL}"
+        key = f"petition-sheet:{petition.pk}:{petition.updated_at.timestamp()}:{get_language()}:{origin.site_url()}"
         data = cache.get(key)
         if data is None:
             data = paper.sheet_pdf(petition)
@@ -450,7 +492,7 @@ def _embed(request, petition, form=None, status=200, page="petitions/embed.html"
             "form": form,
             "total": total,
             "percent": min(100, round(100 * total / petition.goal)) if petition.goal else None,
-            "petition_url": f"{settings.SITE_URL}{petition.get_absolute_url()}",
+            "petition_url": origin.absolute(petition.get_absolute_url()),
             "retention_days": settings.UNCONFIRMED_RETENTION_DAYS,
             **extra,
         },
@@ -465,7 +507,7 @@ def _embed(request, petition, form=None, status=200, page="petitions/embed.html"
 @xframe_options_exempt
 @require_safe
 def embed(request, slug):
-    """/petitions/<slug>/embed/, to put in an <iframe> on any site (README, "Putting a
+    """/petitions/<slug>/embed/, to put in an <iframe> on any site (docs/organisers.md, "Putting a
     petition on your site"). ?form=0 shows a button to the full page instead of the form."""
     petition = get_object_or_404(Petition.objects.public(), slug=slug)
     with_form = petition.takes_signatures and request.GET.get("form") != "0"
@@ -520,3 +562,53 @@ def embed_sign(request, slug):
 def embed_check_email(request, slug):
     petition = get_object_or_404(Petition.objects.public(), slug=slug)
     return _embed(request, petition, page="petitions/embed_check_email.html", link_days=settings.CONFIRM_LINK_DAYS)
+
+
+# --- "forget me everywhere" ------------------------------------------------------------------
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def forget_request(request):
+    """Asks for an address and mails it a link. The answer is the same page, after the same
+    work (one task queued for the worker), whether or not anything is kept under the
+    address: nobody learns from it whether an address has signed anything."""
+    if request.method != "POST":
+        return render(request, "petitions/forget.html", {"form": ForgetForm()})
+    form = ForgetForm(request.POST)
+    if over_limit("forget", client_ip(request), settings.FORGET_RATE_LIMIT):
+        form.is_valid()
+        form.add_error(
+            None,
+            _("Many requests have come from your network in the last hour. Please try again in an hour."),
+        )
+        return render(request, "petitions/forget.html", {"form": form}, status=429)
+    if not form.is_valid():
+        return render(request, "petitions/forget.html", {"form": form}, status=400)
+    if not form.is_trap:
+        services._schedule(tasks.send_forget_link, crypto.encrypt(form.cleaned_data["email"]), get_language() or "")
+    return redirect("petitions:forget_sent")
+
+
+def forget_sent(request):
+    return render(request, "petitions/forget_sent.html", {"link_days": settings.CONFIRM_LINK_DAYS})
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def forget_confirm(request, token):
+    """The mailed link: GET shows a button (mail scanners open links), its POST deletes."""
+    try:
+        address = tokens.address_from_forget_token(token)
+    except tokens.ExpiredToken:
+        return render(request, "petitions/link_problem.html", {"problem": "expired"}, status=410)
+    except tokens.BadToken:
+        return render(request, "petitions/link_problem.html", {"problem": "bad"}, status=400)
+    if request.method == "POST":
+        deleted = services.forget_everywhere(address)
+        return render(
+            request,
+            "petitions/forget_done.html",
+            {"deleted": [text for n, text in deleted if n], "nothing": not any(n for n, _text in deleted)},
+        )
+    return render(request, "petitions/forget_confirm.html", {})

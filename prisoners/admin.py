@@ -1,12 +1,18 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Q
+from django.http import Http404, HttpResponseNotAllowed
+from django.middleware.csrf import get_token
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from lib.translated_admin import TranslatedAdmin, TranslatedStackedInline, TranslatedTabularInline, every_language
+from news.admin import alert_offer
 
-from .models import CaseEvent, Charge, PlaceOfDetention, Prisoner, Source
+from .models import CaseEvent, Charge, PlaceOfDetention, Prisoner, Source, format_fuzzy_date
+from .services import flag_hunger_strike, hunger_strike_news
 
 
 class ChargeInline(TranslatedTabularInline):
@@ -112,6 +118,44 @@ class PrisonerAdmin(TranslatedAdmin, SimpleHistoryAdmin):
     def risk(self, obj):
         return ", ".join(str(flag) for flag in obj.risk_flags()) or "—"
 
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is CaseEvent:
+            event = hunger_strike_news([*formset.new_objects, *(obj for obj, _names in formset.changed_objects)])
+            if event is not None:
+                offer_hunger_strike_flag(request, event)
+            # A trial, a transfer, a hunger strike just added: offer to tell who asked.
+            alert_offer(request, formset.new_objects)
+
+    def get_urls(self):
+        return [
+            path(
+                "hunger-strike/<int:event_pk>/",
+                self.admin_site.admin_view(self.flag_hunger_strike_view),
+                name="prisoners_prisoner_flag_hunger_strike",
+            )
+        ] + super().get_urls()
+
+    def flag_hunger_strike_view(self, request, event_pk):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        event = get_object_or_404(
+            CaseEvent.objects.select_related("prisoner"), pk=event_pk, kind=CaseEvent.Kind.HUNGER_STRIKE
+        )
+        if not self.has_change_permission(request, event.prisoner):
+            raise Http404
+        prisoner = flag_hunger_strike(event)
+        self.message_user(
+            request,
+            _("%(name)s is marked on hunger strike, status as of %(date)s.")
+            % {
+                "name": prisoner,
+                "date": format_fuzzy_date(prisoner.status_confirmed_on, prisoner.status_confirmed_precision),
+            },
+            messages.SUCCESS,
+        )
+        return redirect(reverse("admin:prisoners_prisoner_change", args=[prisoner.pk]))
+
     def history_view(self, request, object_id, extra_context=None):
         # Charges and timeline events are edited inline here, so their changes are
         # listed on the case's history page too.
@@ -131,6 +175,25 @@ class PrisonerAdmin(TranslatedAdmin, SimpleHistoryAdmin):
     @admin.action(description=_("Unpublish the selected cases"))
     def unpublish(self, request, queryset):
         self.message_user(request, _("%(count)d cases unpublished.") % {"count": _set_published(queryset, False)})
+
+
+def offer_hunger_strike_flag(request, event):
+    """After a hunger-strike event is saved: a message with one button that flags the case as
+    on hunger strike and dates its status from the event, so the page stops saying "as of"
+    an older report. A form of its own (POST, with the CSRF token): a link could be followed
+    by anything that prefetches pages."""
+    when = format_fuzzy_date(event.date, event.precision)
+    message = format_html(
+        '{} <form method="post" action="{}" class="inline-offer">'
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+        '<button type="submit" class="button">{}</button></form>',
+        _("A hunger strike was added (%(date)s). Mark the case as on hunger strike, with its status as of that date?")
+        % {"date": when},
+        reverse("admin:prisoners_prisoner_flag_hunger_strike", args=[event.pk]),
+        get_token(request),
+        _("Mark on hunger strike, status as of %(date)s") % {"date": when},
+    )
+    messages.warning(request, message)
 
 
 def _set_published(queryset, published):
@@ -167,3 +230,11 @@ class CaseEventAdmin(TranslatedAdmin, SimpleHistoryAdmin):
     autocomplete_fields = ["source"]
     list_select_related = ["prisoner"]
     date_hierarchy = "date"
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        event = hunger_strike_news([obj])
+        if event is not None:
+            offer_hunger_strike_flag(request, event)
+        if not change:
+            alert_offer(request, [obj])

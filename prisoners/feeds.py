@@ -1,5 +1,6 @@
-"""Case news as Atom feeds: the timelines' new events, of every case or of one. A trial
-date or a hunger strike reaches subscribers without their coming back to look."""
+"""Case news as Atom feeds: the timelines' new events, of every case or of one (with the
+case's updates, as its page's "News" shows them). A trial date or a hunger strike reaches
+subscribers without their coming back to look."""
 
 from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404
@@ -8,6 +9,8 @@ from django.utils.translation import gettext as _
 
 from lib.feeds import ENTRIES, AtomFeed, as_html, day
 from lib.sharing import absolute
+from news.feeds import news_items
+from news.models import Update
 
 from .models import CaseEvent, Prisoner
 
@@ -81,7 +84,38 @@ class PrisonerNewsFeed(CaseNewsFeed):
         return absolute(reverse("prisoners:prisoner_feed", args=[prisoner.slug]))
 
     def items(self, prisoner):
-        return with_last_change(prisoner.events.all())
+        # The timeline's events and the case's updates, in one list, newest first.
+        events = list(with_last_change(prisoner.events.all()))
+        updates = list(news_items(Update.objects.filter(prisoner=prisoner)))
+        return sorted(events + updates, key=self._when, reverse=True)[:ENTRIES]
+
+    def _when(self, item):
+        return self.item_updateddate(item)
+
+    def item_title(self, item):
+        if isinstance(item, Update):
+            return item.subject
+        return super().item_title(item)
+
+    def item_description(self, item):
+        if isinstance(item, Update):
+            return as_html(item.text)
+        return super().item_description(item)
+
+    def item_link(self, item):
+        if isinstance(item, Update):
+            return absolute(item.get_absolute_url())
+        return super().item_link(item)
+
+    def item_pubdate(self, item):
+        if isinstance(item, Update):
+            return item.sent_at
+        return super().item_pubdate(item)
+
+    def item_updateddate(self, item):
+        if isinstance(item, Update):
+            return item.sent_at
+        return super().item_updateddate(item)
 
 
 def with_last_change(events):

@@ -7,16 +7,22 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from appeals.models import Appeal
+from events.models import Event
 from lib import cards
 from lib.pagecache import public_page
 from lib.preview import draft_context, mark_draft, visible_to
 from lib.sharing import preview
+from news.forms import AlertForm
+from news.models import Update
+from petitions.forms import STARTED_PLACEHOLDER, fresh_started
 from petitions.models import Petition
 
 from .models import HELD_NOW, CaseEvent, Prisoner
 
 # Filters on the list page: the organiser's status values grouped the way supporters
 # think of them.
+UPCOMING_EVENTS = 5
+
 STATUS_FILTERS = {
     "held": (_("Held at the latest report"), HELD_NOW),
     "released": (_("Released"), Q(status__in=(Prisoner.Status.RELEASED, Prisoner.Status.PAROLED))),
@@ -40,7 +46,7 @@ def prisoner_list(request):
     )
 
 
-@public_page()
+@public_page(fill={STARTED_PLACEHOLDER: fresh_started})
 def prisoner_detail(request, slug):
     # Organisers also see drafts, under a banner, to check them before publishing.
     prisoners = visible_to(request, Prisoner.objects.all(), Q(is_published=True))
@@ -55,13 +61,22 @@ def prisoner_detail(request, slug):
     appeals = Appeal.objects.public().filter(prisoners=prisoner)
     petitions = Petition.objects.public().filter(prisoners=prisoner)
     is_draft = not prisoner.is_published
+    # Each visitor's own time goes in when the page is sent, kept or not (lib/pagecache.py).
+    alert_form = AlertForm(initial={"started": STARTED_PLACEHOLDER})
+    # Days of action for the case itself, and for its appeals and petitions.
+    events = Event.objects.upcoming().filter(
+        Q(prisoner=prisoner) | Q(appeal__prisoners=prisoner) | Q(petition__prisoners=prisoner)
+    )
     response = render(
         request,
         "prisoners/prisoner_detail.html",
         {
             "prisoner": prisoner,
+            "upcoming_events": list(events.distinct()[:UPCOMING_EVENTS]),
             "appeals": appeals,
             "petitions": petitions,
+            "updates": Update.objects.published().filter(prisoner=prisoner).order_by("-sent_at"),
+            "alert_form": alert_form,
             "preview": None if is_draft else _preview(prisoner),
             **draft_context(prisoner, is_draft),
         },

@@ -107,6 +107,9 @@ def _two_factor_as_in_make_run(settings):
     # REQUIRE_2FA follows DEBUG when unset; tests get the local default whatever the
     # environment, and the two-factor tests turn it on themselves.
     settings.REQUIRE_2FA = False
+    # Likewise links: a local site follows the browser's address (lib/origin.py), but the
+    # tests check the links SITE_URL gives; the test of that follow turns it on itself.
+    settings.SITE_URL_FROM_REQUEST = False
 
 
 @pytest.fixture
@@ -209,3 +212,33 @@ def _public_pages_drawn_afresh(monkeypatch):
     # petition and looks again would see the page from before. Tests draw every page afresh,
     # through the same placeholders; tests/test_public_pages_under_a_surge.py keeps them.
     monkeypatch.setattr("lib.pagecache.PAGE_SECONDS", 0)
+
+
+@pytest.fixture
+def pages_written(monkeypatch):
+    """What the code puts into the pages cache during a test, key by key, as it hands it to
+    the cache's own set() and add(): a cache has no public way to list what it holds. The test
+    starts and ends with nothing kept (lib/pagecache.py's clear)."""
+    from django.core.cache import caches
+
+    from lib import pagecache
+
+    pagecache.clear()
+    cache = caches["pages"]
+    written = {}
+
+    def spying_on(name):
+        method = getattr(cache, name)
+
+        def spy(key, value, *args, **kwargs):
+            stored = method(key, value, *args, **kwargs)
+            if name == "set" or stored:
+                written[key] = value
+            return stored
+
+        return spy
+
+    for name in ("set", "add"):
+        monkeypatch.setattr(cache, name, spying_on(name))
+    yield written
+    pagecache.clear()

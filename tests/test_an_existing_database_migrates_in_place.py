@@ -1,4 +1,4 @@
-"""Issue 12: appeals moved from the project package to an app of their own. A database made
+"""Appeals moved from the project package to an app of their own. A database made
 by the tree from before the move, with appeals, letters sent, their history, admin log
 entries and the Organiser and Editor groups, migrates to today's tree with nothing lost.
 
@@ -109,4 +109,7 @@ def test_a_database_from_before_the_move_keeps_every_appeal_its_history_log_and_
         "content_types_left_behind": [],
         "appeal_permissions": 1,
         "new_appeal_gets_an_id": True,
+        "signer": [["Plain Signer", "plain.signer@example.org", "Zhanaozen", "Oil workers", "In solidarity"]],
+        "signer_columns_encrypted": True,
+        "closed_petition_counts_towards_forgetting": True,
     }

@@ -77,3 +77,62 @@ def test_the_embassy_directory_costs_the_same_with_2_or_100_embassies(client, ma
     for code in codes[2:]:
         make_embassy(code)
     assert count_queries(client, reverse("appeals:embassies")) == few
+
+
+def with_sources(target, n):
+    from appeals.models import Source
+
+    Source.objects.bulk_create(
+        Source(target=target, url=f"https://example.org/{i}", publisher=f"Publisher {i}", read_on="2026-12-03")
+        for i in range(n)
+    )
+    return target
+
+
+def test_the_directory_costs_the_same_with_one_or_many_sources_per_entry(client, make_embassy):
+    from django_countries import countries
+
+    codes = [code for code, _name in countries][:40]
+    for code in codes[:2]:
+        with_sources(make_embassy(code), 1)
+    few = count_queries(client, reverse("appeals:embassies"))
+    for code in codes[2:]:
+        with_sources(make_embassy(code), 5)
+    assert count_queries(client, reverse("appeals:embassies")) == few
+
+
+def test_the_letter_page_costs_the_same_with_one_or_many_sources(client, make_appeal, make_prisoner, make_embassy):
+    with_sources(make_embassy("FR"), 1)
+    with_sources(make_embassy("DE"), 6)
+    appeal = big_appeal(make_appeal, make_prisoner, 3, goes_to_embassy=True)
+    for target in Target.objects.filter(kind="company"):
+        with_sources(target, 4)
+    url = reverse("appeals:letter", args=[appeal.slug])
+    assert count_queries(client, url, {"name": "Jane", "country": "FR"}) == count_queries(
+        client, url, {"name": "Jane", "country": "DE"}
+    )
+
+
+def test_an_appeal_page_costs_the_same_with_one_or_many_published_replies(client, make_appeal, make_prisoner):
+    from appeals.models import LetterOutcome
+
+    def replies(appeal, n):
+        for letter in list(appeal.letters_sent.all())[:n]:
+            LetterOutcome.objects.create(letter=letter, kind="reply", text="A reply.", status="published")
+
+    small = big_appeal(make_appeal, make_prisoner, 1)
+    large = big_appeal(make_appeal, make_prisoner, 3)
+    replies(small, 1)
+    replies(large, 25)
+    assert count_queries(client, small.get_absolute_url()) == count_queries(client, large.get_absolute_url())
+
+
+def test_the_private_page_about_a_letter_costs_the_same_for_one_or_many_recipients(client, make_appeal, make_prisoner):
+    from appeals.services import outcome_token, record_letter_sent
+
+    urls = []
+    for size in (1, 12):
+        appeal = big_appeal(make_appeal, make_prisoner, size)
+        letter = record_letter_sent(appeal, "email", "FR")
+        urls.append(reverse("appeals:outcome", args=[appeal.slug, outcome_token(letter)]))
+    assert count_queries(client, urls[0]) == count_queries(client, urls[1])

@@ -1,5 +1,5 @@
 """Atom feeds of case news (all cases, and one per prisoner), new appeals and new
-petitions, linked from the pages (issue 17). Parsed as Atom, as a reader would."""
+petitions, linked from the pages. Parsed as Atom, as a reader would."""
 
 import datetime
 import xml.etree.ElementTree as ET

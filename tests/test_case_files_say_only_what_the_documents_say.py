@@ -9,7 +9,7 @@ from prisoners.models import CaseEvent, Prisoner
 
 pytestmark = pytest.mark.django_db
 
-# The people the documents place in detention at their latest report (see the audit in the README).
+# The people the documents place in detention at their latest report (docs/sources.md).
 HELD_AT_LATEST_REPORT = {
     "natalia-sokolova",
     "vladimir-kozlov",

@@ -1,6 +1,6 @@
 """Case files, appeals and petitions written per language in the admin, side by side, shown
 in the page's language with English as the fallback, with their history kept in every
-language; and the demo content in all three (README, "Languages")."""
+language; and the demo content in all three (docs/translation.md)."""
 
 import json
 import re

@@ -35,3 +35,11 @@ def test_closed_appeals_are_listed_apart_and_not_on_the_home_page(client, closed
     assert listing.index("Free Natalia Sokolova") < listing.index("Closed appeals") < listing.index("Hands off Roza")
     home = client.get(reverse("home")).content.decode()
     assert "Free Natalia Sokolova" in home and "Hands off Roza" not in home
+
+
+def test_counting_a_letter_for_a_closed_appeal_raises_its_own_error_and_counts_nothing(closed):
+    from appeals.services import AppealClosed, record_letter_sent
+
+    with pytest.raises(AppealClosed):
+        record_letter_sent(closed, "email", "GB")
+    assert not LetterSent.objects.exists()

@@ -23,7 +23,9 @@ def test_ive_sent_it_counts_the_appeal_channel_country_and_date(client, make_app
 
 def test_a_letter_sent_record_holds_no_personal_data():
     names = {field.name for field in LetterSent._meta.get_fields()}
-    assert names == {"id", "appeal", "channel", "country", "sent_on"}
+    # Whom the site addressed it to, and what the supporter later said came of it (through
+    # a private link, tests/test_who_answered_a_letter.py): about the letter, not its sender.
+    assert names == {"id", "appeal", "channel", "country", "sent_on", "targets", "outcomes"}
 
 
 def test_the_appeal_page_shows_how_many_letters_from_how_many_countries(client, make_appeal):

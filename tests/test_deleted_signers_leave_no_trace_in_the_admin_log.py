@@ -1,5 +1,5 @@
 """Admin's action log outlives the rows it names: a deleted or withdrawn signer must not live
-on in "Recent actions" or a paper batch's History (issue 15, 2)."""
+on in "Recent actions" or a paper batch's History."""
 
 import datetime
 import importlib

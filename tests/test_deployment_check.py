@@ -13,7 +13,7 @@ def check_deploy(**env):
     clean = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DEBUG", "SECRET_KEY", "SIGNATURE_HASH_KEY", "ALLOWED_HOSTS"}
+        if k not in {"DEBUG", "SECRET_KEY", "SIGNATURE_HASH_KEY", "DATA_ENCRYPTION_KEY", "ALLOWED_HOSTS"}
         and not k.startswith(("SECURE_", "AWS_", "CSRF_", "SESSION_"))
     }
     clean.update(
@@ -21,6 +21,7 @@ def check_deploy(**env):
         DEBUG="0",
         SECRET_KEY=secrets.token_urlsafe(50),
         SIGNATURE_HASH_KEY=secrets.token_urlsafe(50),
+        DATA_ENCRYPTION_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="solidarity.example.org",
         CSRF_TRUSTED_ORIGINS="https://solidarity.example.org",
         SECURE_PROXY_SSL_HEADER="1",
@@ -58,7 +59,7 @@ def test_the_deployment_check_warns_when_https_is_switched_off_for_a_plain_http_
 
 
 def test_the_deployment_check_warns_when_mail_to_signers_is_sent_inside_the_request():
-    # Issue 15, 7: inline, a new address is mailed during the request and an address mailed in
+    # Inline, a new address is mailed during the request and an address mailed in
     # the last minutes is not, so the answer's time tells whether that address has signed.
     result = check_deploy(TASKS_BACKEND="immediate")
     assert result.returncode != 0

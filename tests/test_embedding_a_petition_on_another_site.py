@@ -1,6 +1,6 @@
 """The embedded petition (/petitions/<slug>/embed/): any site may frame it, and only it;
 it sets no cookie; signing through it follows the full page's confirmation, traps, rate
-limit and privacy (issue 17)."""
+limit and privacy."""
 
 import re
 

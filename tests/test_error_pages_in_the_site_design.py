@@ -1,5 +1,5 @@
 """Error pages are the site's own, and none of them reads the request body: a body Django
-refused to parse must get a 400, not escape as a 500 (issue 15, 1)."""
+refused to parse must get a 400, not escape as a 500."""
 
 import pytest
 from django.db import OperationalError

@@ -1,5 +1,5 @@
 """Every call to act in the five documents is an appeal, a petition or a section of the "More
-ways to act" page, naming the document it came from (README, demo section)."""
+ways to act" page, naming the document it came from (docs/sources.md)."""
 
 import pytest
 from django.core.management import call_command

@@ -25,6 +25,7 @@ def values(**extra):
         ("sender_town", "Leeds"),
         ("sender_country", "United Kingdom"),
         ("salutation", "Your Excellency,"),
+        ("closing", "Yours faithfully,"),
         ("recipient_name", "Nursultan Nazarbayev, President of Kazakhstan"),
         ("demands", "1. Free Natalia Sokolova.\n2. Reinstate the sacked workers."),
         ("date", "22 November 2026"),
@@ -47,6 +48,7 @@ def test_every_placeholder_is_filled(placeholder, expected):
 def test_the_list_of_placeholders_is_the_documented_one():
     assert set(PLACEHOLDERS) == {
         "salutation",
+        "closing",
         "recipient_name",
         "demands",
         "sender_name",

@@ -75,7 +75,7 @@ def test_failures_are_logged_with_the_account_name_but_not_the_password(client, 
 
 
 def test_behind_a_proxy_failures_from_elsewhere_do_not_lock_the_organiser_out(client, staff, settings):
-    # Issue 15, 3: every request comes from the proxy's address; the lockout must key on
+    # Every request comes from the proxy's address; the lockout must key on
     # the visitor's address the proxy reports, as the rate limits do.
     settings.NUM_PROXIES = 1
     settings.AXES_FAILURE_LIMIT = 3
@@ -94,7 +94,7 @@ def test_behind_a_proxy_failures_from_elsewhere_do_not_lock_the_organiser_out(cl
 
 def test_a_name_longer_than_any_accounts_gets_the_login_form_back_and_is_not_recorded(client, staff):
     # Axes recorded every failed name in a column of 255 characters: on PostgreSQL a longer
-    # one was a 500 (the admin login is a public form: issue 15, no 500 on any input).
+    # one was a 500 (the admin login is a public form, and no input may give a 500).
     from axes.models import AccessAttempt
 
     response = log_in(client, PASSWORD, username="n" * 5000)

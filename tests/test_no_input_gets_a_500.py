@@ -1,5 +1,5 @@
 """Every public form and every address that takes input, fed arbitrary text, bytes, lengths,
-missing and repeated fields (issue 15): the answer is always below 500, and nothing stored
+missing and repeated fields: the answer is always below 500, and nothing stored
 changes unless the answer says it was accepted.
 
 Each test tries FUZZ_EXAMPLES inputs (default 30, a few seconds); a long run:
@@ -15,7 +15,8 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from appeals.models import LetterSent
+from appeals.models import DirectoryReport, LetterOutcome, LetterSent
+from appeals.services import outcome_token
 from petitions.forms import STARTED_SALT
 from petitions.models import Signature, SignatureCount
 from petitions.tokens import make_token
@@ -109,7 +110,9 @@ def test_counting_a_letter_sent_never_fails_and_counts_only_when_it_says_so(visi
     assert counted == (1 if response.status_code == 302 else 0)
 
 
-SIGN_FIELDS = ["name", "email", "country", "town", "organisation", "comment", "public", "wants_updates", "website"]
+SIGN_FIELDS = [
+    "name", "email", "country", "town", "organisation", "comment", "public", "wants_updates", "website", "use_email"
+]  # fmt: skip
 
 
 @fuzz
@@ -138,6 +141,41 @@ def test_the_signing_form_never_fails_and_stores_only_what_it_accepts(visitor, p
         assert stored() == before
 
 
+PROPOSAL_FIELDS = [
+    "title", "kind", "date", "start_time", "end_time", "time_zone", "country", "city", "address", "online_url",
+    "summary", "appeal", "petition", "prisoner", "contact", "proposed_by", "proposer_email", "proposer_note",
+    "website", "use_email",
+]  # fmt: skip
+
+
+@fuzz
+@given(
+    data=st.one_of(fields(PROPOSAL_FIELDS), raw_bodies),
+    started=st.sampled_from(["long ago", "a minute ago", "missing", "forged"]),
+)
+def test_the_event_proposal_form_never_fails_and_publishes_nothing(visitor, places, data, started):
+    import time
+
+    from django.core.cache import cache
+
+    from events.models import Event
+
+    cache.clear()  # the hourly limit would otherwise answer every example after the fifth
+    if isinstance(data, dict):
+        data = dict(data)
+        data["started"] = {
+            "long ago": signing.dumps(0, salt=STARTED_SALT),
+            "a minute ago": signing.dumps(time.time() - 60, salt=STARTED_SALT),
+            "missing": "",
+            "forged": "0:abc",
+        }[started]
+    before = Event.objects.count()
+    response = post(visitor, reverse("events:propose"), data)
+    assert response.status_code < 500
+    assert Event.objects.count() - before in ((0, 1) if response.status_code == 302 else (0,))
+    assert not Event.objects.public().exists()
+
+
 @fuzz
 @given(token=st.one_of(any_text, st.just("x" * 300)), which=st.sampled_from(["confirm", "withdraw", "stop_updates"]))
 def test_made_up_email_links_never_fail_and_change_nothing(visitor, places, make_petition, token, which):
@@ -146,6 +184,25 @@ def test_made_up_email_links_never_fail_and_change_nothing(visitor, places, make
     for method in ("get", "post", "head"):
         response = getattr(visitor, method)(reverse(f"petitions:{which}", args=[token]))
         assert response.status_code < 500
+    assert stored() == before
+
+
+@fuzz
+@given(data=st.one_of(fields(["email", "website", "started"]), raw_bodies))
+def test_the_forget_me_form_never_fails_and_deletes_nothing(visitor, places, data):
+    before = stored()
+    response = post(visitor, reverse("petitions:forget"), data)
+    assert response.status_code < 500
+    assert stored() == before  # it only mails a link
+
+
+@fuzz
+@given(token=st.one_of(any_text, st.just("x" * 300)))
+def test_made_up_forget_me_links_never_fail_and_delete_nothing(visitor, places, token):
+    token = token.replace("/", "") or "x"
+    before = stored()
+    for method in ("get", "post", "head"):
+        assert getattr(visitor, method)(reverse("petitions:forget_confirm", args=[token])).status_code < 500
     assert stored() == before
 
 
@@ -165,7 +222,7 @@ def test_a_token_signed_with_the_real_key_but_holding_impossible_values_changes_
 
 
 def test_a_token_signed_with_the_real_key_but_holding_the_wrong_types_is_refused(visitor, db):
-    # Issue 15, 8: the signature holds, the content is nonsense.
+    # The signature holds, the content is nonsense.
     from petitions.tokens import TOKEN_SALT
 
     for payload in (["x", "nonce", "confirm"], [None, None, None], "text", [1], {"a": 1}, [[1], 2, "confirm"]):
@@ -173,6 +230,43 @@ def test_a_token_signed_with_the_real_key_but_holding_the_wrong_types_is_refused
         for which in ("confirm", "withdraw", "stop_updates"):
             response = visitor.post(reverse(f"petitions:{which}", args=[token]))
             assert 400 <= response.status_code < 500, (payload, which)
+
+
+REPORT_FIELDS = ["kind", "target", "country", "details", "source", "email", "website", "started"]
+
+
+@fuzz
+@given(data=st.one_of(fields(REPORT_FIELDS), raw_bodies))
+def test_the_directory_report_form_never_fails_and_queues_only_what_it_accepts(visitor, places, make_embassy, data):
+    before = DirectoryReport.objects.count()
+    response = post(visitor, reverse("appeals:report"), data)
+    assert response.status_code < 500
+    if response.status_code != 302:
+        assert DirectoryReport.objects.count() == before
+
+
+OUTCOME_FIELDS = ["kind", "target", "text", "file", "website", "started"]
+
+
+@fuzz
+@given(data=st.one_of(fields(OUTCOME_FIELDS), raw_bodies), token=st.one_of(any_text, st.just("real")))
+def test_telling_what_came_of_a_letter_never_fails(visitor, places, data, token):
+    from appeals.models import Appeal
+
+    appeal = Appeal.objects.get(slug=places["appeal"])
+    letter = LetterSent.objects.filter(appeal=appeal).first() or LetterSent.objects.create(appeal=appeal)
+    real = token == "real"
+    token = outcome_token(letter) if real else token
+    before = LetterOutcome.objects.count()
+    try:
+        url = reverse("appeals:outcome", args=[appeal.slug, token])
+    except Exception:  # a token no address can hold (a slash, an empty string)
+        return
+    response = post(visitor, url, data)
+    assert response.status_code < 500
+    assert visitor.get(url).status_code < 500
+    if response.status_code != 302 or not real:
+        assert LetterOutcome.objects.count() == before
 
 
 @fuzz
@@ -194,6 +288,7 @@ def test_addresses_that_take_a_query_never_fail(visitor, places, query):
         reverse("petitions:check_email", args=[places["petition"]]),
         reverse("petitions:embed_check_email", args=[places["petition"]]),
         reverse("appeals:embassies"),
+        reverse("appeals:report"),
         reverse("appeals:list"),
         reverse("prisoners:list"),
         reverse("petitions:list"),
@@ -206,6 +301,13 @@ def test_addresses_that_take_a_query_never_fail(visitor, places, query):
         reverse("petitions:poster", args=[places["petition"]]),
         reverse("appeals:poster", args=[places["appeal"]]),
         reverse("petitions:feed"),
+        reverse("events:list"),
+        reverse("events:feed"),
+        reverse("events:calendar"),
+        reverse("events:propose"),
+        reverse("events:proposed"),
+        "/events/1/",
+        "/events/1/event.ics",
     ):
         assert visitor.get(url, query).status_code < 500, url
 
@@ -228,3 +330,58 @@ def test_a_real_confirmation_link_still_works_after_the_fuzzing(visitor, make_pe
     assert response.status_code == 302
     signature.refresh_from_db()
     assert signature.status == Signature.Status.CONFIRMED
+
+
+# --- a case's alerts ------------------------------------------------------------------------
+
+ALERT_FIELDS = ["email", "website", "started"]
+
+
+@fuzz
+@given(
+    data=st.one_of(fields(ALERT_FIELDS), raw_bodies),
+    started=st.sampled_from(["long ago", "just now", "missing", "forged"]),
+)
+def test_the_alert_form_never_fails_and_stores_only_what_it_accepts(visitor, places, data, started):
+    from news.models import Subscriber
+
+    if isinstance(data, dict):
+        data = dict(data)
+        data["started"] = {
+            "long ago": signing.dumps(0, salt=STARTED_SALT),
+            "just now": signing.dumps(10**10, salt=STARTED_SALT),
+            "missing": "",
+            "forged": "0:abc",
+        }[started]
+    before = Subscriber.objects.count()
+    response = post(visitor, reverse("news:subscribe", args=[places["prisoner"]]), data)
+    assert response.status_code < 500
+    added = Subscriber.objects.count() - before
+    assert added in ((0, 1) if response.status_code == 302 else (0,))
+    assert not Subscriber.objects.filter(confirmed_at__isnull=False).exists()
+
+
+@fuzz
+@given(token=st.one_of(any_text, st.just("x" * 300)), which=st.sampled_from(["confirm", "unsubscribe"]))
+def test_made_up_alert_links_never_fail_and_change_nothing(visitor, places, token, which):
+    from news.models import Subscriber
+
+    token = token.replace("/", "") or "x"
+    before = list(Subscriber.objects.values_list("pk", "confirmed_at"))
+    for method in ("get", "post", "head"):
+        response = getattr(visitor, method)(reverse(f"news:{which}", args=[token]))
+        assert response.status_code < 500
+    assert list(Subscriber.objects.values_list("pk", "confirmed_at")) == before
+
+
+@pytest.mark.parametrize(
+    "payload", [[10**30, "nonce", "confirm"], [1, "no\x00nce", "confirm"], ["x", 1, "confirm"], "text"]
+)
+def test_an_alert_token_signed_with_the_real_key_but_impossible_is_refused(visitor, db, payload):
+    from news.tokens import TOKEN_SALT
+
+    token = signing.dumps(payload, salt=TOKEN_SALT, compress=False)
+    for which in ("confirm", "unsubscribe"):
+        for method in ("get", "post"):
+            response = getattr(visitor, method)(reverse(f"news:{which}", args=[token]))
+            assert 400 <= response.status_code < 500, (payload, which, method)

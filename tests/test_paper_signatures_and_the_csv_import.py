@@ -278,7 +278,7 @@ def test_a_good_file_is_previewed_then_imported_and_counted(client, organiser_me
     assert response["Location"].endswith(f"?paper_batch__id__exact={batch.pk}")
     assert counted(petition) == 3
     assert petition.count_by_country() == {"GB": 1, "KZ": 1, "FR": 1}
-    nurlan = Signature.objects.get(name="Нұрлан Оспанов")
+    nurlan = Signature.objects.named("Нұрлан Оспанов").get()
     assert (nurlan.source, nurlan.paper_batch, nurlan.email, nurlan.wants_updates, nurlan.public) == (
         "paper",
         batch,
@@ -286,7 +286,7 @@ def test_a_good_file_is_previewed_then_imported_and_counted(client, organiser_me
         True,
         False,
     )
-    assert Signature.objects.get(name="Berik Zhakiparov").public
+    assert Signature.objects.named("Berik Zhakiparov").get().public
 
 
 def test_a_file_saved_by_a_russian_spreadsheet_with_semicolons_works(client, organiser_member, make_petition):
@@ -301,7 +301,7 @@ def test_a_file_saved_by_a_russian_spreadsheet_with_semicolons_works(client, org
 
 @pytest.mark.parametrize("separator", [",", ";"])
 def test_quoted_text_with_doubled_quotes_is_read_as_standard_csv(make_petition, separator):
-    # Issue 15, 5: guessing the format from the header turned off "" escaping.
+    # Guessing the format from the header turned off "" escaping.
     text = f'name{separator}organisation\n"O""Brien"{separator}"Unite{separator} ""Local"" 42"\n'
     rows, errors = paper.parse_paper_csv(make_petition(), text)
     assert errors == [] and [row.errors for row in rows] == [[]]

@@ -1,5 +1,5 @@
 """Posters for pickets (A4 and A3 PDFs) with a QR code to each petition's and appeal's
-short address (/p/<id>, /a/<id>), which opens the page in the address's language (issue 17)."""
+short address (/p/<id>, /a/<id>), which opens the page in the address's language."""
 
 import io
 

@@ -57,9 +57,9 @@ def delivery(petition):
 def record(client, petition, **extra):
     data = {
         "delivered_on": "2026-06-12",
-        "delivered_where": "KazMinerals head office, London",
-        "delivered_to": "the company secretary",
-        "delivery_note": "Twelve trade unionists handed over 312 signatures.",
+        "delivered_where_en": "KazMinerals head office, London",
+        "delivered_to_en": "the company secretary",
+        "delivery_note_en": "Twelve trade unionists handed over 312 signatures.",
         **extra,
     }
     return client.post(delivery(petition), data)
@@ -102,7 +102,7 @@ def test_a_delivered_petition_takes_no_signatures(client, organiser_member, peti
     record(client, petition)
     response = Client().post(reverse("petitions:sign", args=[petition.slug]), sign_data(email="late@example.org"))
     assert response.status_code == 410
-    assert not Signature.objects.filter(name="Aigul Example").exists()
+    assert not Signature.objects.named("Aigul Example").exists()
 
 
 def test_the_date_is_required(client, organiser_member, petition):
@@ -160,7 +160,7 @@ def test_the_link_in_the_news_stops_the_emails_and_keeps_the_signature(
     page = visitor.get(f"/{path}")
     assert page.status_code == 200
     assert "Send me no more emails" in page.content.decode()
-    signature = Signature.objects.get(name="Wants News")
+    signature = Signature.objects.named("Wants News").get()
     assert signature.email  # opening the link changes nothing
 
     # The mail program's one-click POST carries no CSRF token (RFC 8058).
@@ -173,7 +173,7 @@ def test_the_link_in_the_news_stops_the_emails_and_keeps_the_signature(
 
 
 def test_a_signer_who_stopped_the_emails_is_not_sent_the_news(petition, django_capture_on_commit_callbacks):
-    signature = Signature.objects.get(name="Wants News")
+    signature = Signature.objects.named("Wants News").get()
     handover.stop_updates(signature)
     handover.record_delivery(petition, datetime.date(2026, 6, 12))
     with django_capture_on_commit_callbacks(execute=True):
@@ -217,7 +217,7 @@ def test_a_visitor_cannot_record_a_hand_over(client, petition):
 
 
 def test_after_the_hand_over_a_pending_signature_can_no_longer_be_confirmed(petition):
-    pending = Signature.objects.get(name="Pending")
+    pending = Signature.objects.named("Pending").get()
     handover.record_delivery(petition, datetime.date(2026, 6, 12))
     with pytest.raises(services.PetitionClosed):
         services.confirm(pending)

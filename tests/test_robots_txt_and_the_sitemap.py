@@ -1,5 +1,5 @@
 """robots.txt and sitemap.xml: public pages in every language are found; drafts, signer
-lists past the first page, the links mailed to signers and the admin stay out (issue 17)."""
+lists past the first page, the links mailed to signers and the admin stay out."""
 
 import xml.etree.ElementTree as ET
 
@@ -43,7 +43,12 @@ def test_robots_txt_keeps_crawlers_from_the_admin_the_mailed_links_and_later_sig
 
 
 def test_the_sitemap_lists_every_public_page_in_every_language(client, make_prisoner, make_appeal, make_petition):
+    import datetime
+
+    from events.models import Event
+
     prisoner, appeal, petition = make_prisoner(), make_appeal(status="closed"), make_petition()
+    event = Event.objects.create(title="Picket", date=datetime.date(2011, 12, 21), status=Event.Status.APPROVED)
     found = sitemap(client)
     for path in (
         "/",
@@ -55,6 +60,8 @@ def test_the_sitemap_lists_every_public_page_in_every_language(client, make_pris
         reverse("petitions:list"),
         petition.get_absolute_url(),
         reverse("petitions:signers", args=[petition.slug]),
+        reverse("events:list"),
+        event.get_absolute_url(),
     ):
         for prefix in ("", "/ru", "/kk"):
             assert f"http://127.0.0.1:8000{prefix}{path}" in found, f"{prefix}{path}"

@@ -1,4 +1,5 @@
 import ast
+import json
 import os
 import runpy
 import subprocess
@@ -15,7 +16,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def run_check(**env):
     clean = {
-        k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "SIGNATURE_HASH_KEY", "ALLOWED_HOSTS"}
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "SECRET_KEY", "SIGNATURE_HASH_KEY", "DATA_ENCRYPTION_KEY", "ALLOWED_HOSTS"}
     }
     clean.update(env, DJANGO_SETTINGS_MODULE="campaign.settings")
     return subprocess.run(
@@ -51,10 +54,21 @@ def test_with_debug_off_the_app_refuses_to_start_without_a_secret_key():
 
 
 def test_with_debug_off_the_app_refuses_to_start_without_a_key_for_signers_fingerprints():
-    # Issue 15, 4: never SECRET_KEY by default.
+    # Never SECRET_KEY by default.
     result = run_check(DEBUG="0", SECRET_KEY="x" * 50, ALLOWED_HOSTS="example.org")
     assert result.returncode != 0
     assert "SIGNATURE_HASH_KEY must be set" in result.stderr
+
+
+def test_with_debug_off_the_app_refuses_to_start_without_a_key_for_signers_personal_data():
+    result = run_check(DEBUG="0", SECRET_KEY="x" * 50, SIGNATURE_HASH_KEY="y" * 50, ALLOWED_HOSTS="example.org")
+    assert result.returncode != 0
+    assert "DATA_ENCRYPTION_KEY must be set" in result.stderr
+    same = run_check(
+        DEBUG="0", SECRET_KEY="x" * 50, SIGNATURE_HASH_KEY="y" * 50, DATA_ENCRYPTION_KEY="x" * 50, ALLOWED_HOSTS="e.org"
+    )
+    assert same.returncode != 0
+    assert "DATA_ENCRYPTION_KEY must be a value of its own" in same.stderr
 
 
 def test_with_debug_off_the_app_refuses_to_start_without_allowed_hosts():
@@ -140,3 +154,40 @@ def test_the_middleware_list_in_settings_is_the_one_that_runs():
         if isinstance(node, ast.Assign) and [t.id for t in node.targets if isinstance(t, ast.Name)] == ["MIDDLEWARE"]
     )
     assert ast.literal_eval(written) == settings.MIDDLEWARE
+
+
+def database_settings(**env):
+    """DATABASES["default"] as the settings make it from `env`, in a fresh process."""
+    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DATABASE_POOLER"}}
+    clean.update(env, DJANGO_SETTINGS_MODULE="campaign.settings")
+    code = (
+        "import json; from django.conf import settings; print(json.dumps(settings.DATABASES['default'], default=str))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_on_postgresql_the_timeouts_go_with_each_connection():
+    database = database_settings(DATABASE_URL="postgres://campaign@db.example.org:5432/campaign")
+    assert "statement_timeout=10000" in database["OPTIONS"]["options"]
+    assert not database.get("DISABLE_SERVER_SIDE_CURSORS")
+
+
+def test_behind_a_pooler_in_transaction_mode_no_server_side_cursors_and_no_startup_options():
+    # PgBouncer answers "unsupported startup parameter: options", and a server-side cursor
+    # could be fetched from on another server connection than the one that opened it.
+    database = database_settings(
+        DATABASE_URL="postgres://campaign@pgbouncer.example.org:6432/campaign", DATABASE_POOLER="transaction"
+    )
+    assert database["DISABLE_SERVER_SIDE_CURSORS"] is True
+    assert "options" not in database["OPTIONS"]
+    assert database["OPTIONS"]["connect_timeout"] == 3
+
+
+def test_an_unknown_pooler_stops_the_site_naming_it():
+    result = run_check(DATABASE_POOLER="pgbouncer-please")
+    assert result.returncode != 0
+    assert "DATABASE_POOLER must be transaction or none" in result.stderr

@@ -1,5 +1,5 @@
 """Share links that leak nothing, and the link previews of case, appeal and petition
-pages: Open Graph and Twitter-card tags, and the preview image the site draws (issue 17)."""
+pages: Open Graph and Twitter-card tags, and the preview image the site draws."""
 
 import datetime
 import io
@@ -204,7 +204,8 @@ def test_the_preview_tags_name_no_signer(client, make_petition, sign_data, sign)
     ("language", "status", "expected"),
     [
         ("", "in_prison", "as of 28 October 2014 (the latest report we have)"),
-        ("/ru", "in_prison", "(последние сведения, которые у нас есть: 28 октября 2014 г.)"),
+        ("/ru", "in_prison", "по данным на 28 октября 2014 г. (более поздних сведений у нас нет)"),
+        ("/ru", "unknown", "последние сведения, которые у нас есть, — на 28 октября 2014 г."),
         ("", "unknown", "since 28 October 2014, the latest report we have"),
     ],
 )

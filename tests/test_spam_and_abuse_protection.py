@@ -60,7 +60,7 @@ def test_over_the_rate_limit_a_person_gets_a_clear_message_and_keeps_their_input
 
 
 def test_no_network_address_is_kept_with_a_signature_even_as_a_fingerprint(make_petition, sign_data, sign, settings):
-    # Issue 15, 4: a fingerprint under a lasting key gives every IPv4 address back to
+    # A fingerprint under a lasting key gives every IPv4 address back to
     # whoever seizes the server and tries them all.
     petition = make_petition()
     assert sign(petition, sign_data(), REMOTE_ADDR="203.0.113.7").status_code == 302
@@ -94,7 +94,7 @@ def test_behind_proxies_the_address_the_outermost_proxy_saw_counts(settings):
 
 
 def test_behind_a_proxy_an_address_is_one_address_whatever_the_port_or_spelling(settings):
-    # Issue 15: the address from a library (django-ipware), not our own parsing, which took
+    # The address from a library (django-ipware), not our own parsing, which took
     # "203.0.113.5:4711" as an address of its own, a new one for every connection.
     settings.NUM_PROXIES = 1
     written = ["203.0.113.5", "203.0.113.5:4711", "203.0.113.5:4712", "::ffff:203.0.113.5", "forged, 203.0.113.5"]

@@ -224,7 +224,9 @@ def test_a_country_without_any_entry_says_so_rather_than_guessing(client, shippe
     response = post_letter(client, appeal, "BE")
     html = response.content.decode()
     assert response.status_code == 200
-    assert "our directory has no embassy for Belgium yet" in html
+    # No embassy is guessed: the letter goes to the foreign ministry in Astana, and says why.
+    assert "Our directory has no Kazakhstan embassy for Belgium" in html
+    assert "Embassy of the Republic of Kazakhstan in" not in html
 
 
 # What organisers see ---------------------------------------------------------------------
@@ -304,3 +306,38 @@ def test_the_csv_import_takes_the_source_the_check_date_and_the_accreditation(or
         datetime.date(2026, 10, 1),
     )
     assert target.is_accredited_from_abroad
+
+
+# Sources, one by one (tests/test_the_directory_counts_its_sources.py has the rest) ---------
+
+
+def test_every_entry_has_at_least_one_source_with_the_day_it_was_read():
+    for item in directory.entries():
+        assert item["sources"], item["key"]
+        assert all(datetime.date.fromisoformat(source["read_on"]) for source in item["sources"]), item["key"]
+
+
+def test_the_count_shown_matches_the_independent_sources_of_each_entry(client, shipped):
+    import re
+
+    for item in directory.entries():
+        origins = {
+            (s.get("origin") or s["publisher"]).casefold()
+            for s in item["sources"]
+            if s.get("covers", "address") == "address" and not s.get("disagrees")
+        }
+        html = client.get(reverse("appeals:embassies"), {"country": item["country"]}).content.decode()
+        shown = {int(n) for n in re.findall(r'address-sources" data-independent="(\d+)"', html)}
+        assert len(origins) in shown, item["key"]
+
+
+def test_washington_has_the_email_the_embassys_own_site_gives():
+    washington = next(item for item in directory.entries() if item["key"] == "embassy-us-washington")
+    assert washington["email"] == "washington@mfa.kz"
+    assert any("trevianxyz/abai" in source["url"] for source in washington["sources"])
+
+
+def test_kyivs_street_gives_its_name_since_2018_beside_the_old_one():
+    kyiv = next(item for item in directory.entries() if item["key"] == "embassy-ua-kyiv")
+    assert kyiv["postal_address"].startswith("Yuriia Illienka St. (formerly Melnikova St.), 26")
+    assert "11 October 2018" in kyiv["notes"]

@@ -1,6 +1,6 @@
 """English at the root, Russian under /ru/, Kazakh under /kk/; a first visit follows the
 browser's language; the switcher, hreflang and <html lang>; letters, emails and the
-admin in the right language (README, "Languages")."""
+admin in the right language (docs/translation.md)."""
 
 import re
 

@@ -2,7 +2,7 @@
 
 Pure Python (polib), so it runs wherever the suite runs, with no GNU gettext. To fix a
 failure: translate in locale/<lang>/LC_MESSAGES/django.po (or in the admin's translation
-pages), then `make translations` to compile; README, "Languages".
+pages), then `make translations` to compile; docs/translation.md.
 """
 
 from pathlib import Path
@@ -11,14 +11,23 @@ import polib
 import pytest
 from django.utils import translation
 
-LOCALE = Path(__file__).resolve().parent.parent / "locale"
-# The site's strings in each language, and the Kazakh country names.
-CATALOGUES = ["ru", "kk", "countries/kk"]
+ROOT = Path(__file__).resolve().parent.parent
+LOCALE = ROOT / "locale"
+# The site's strings in each language, the Kazakh country names, and the catalogues that
+# apps keep beside their code (<app>/locale/…), which Django merges with the site's.
+FOLDERS = {
+    "ru": LOCALE / "ru",
+    "kk": LOCALE / "kk",
+    "countries/kk": LOCALE / "countries" / "kk",
+    "events/ru": ROOT / "events" / "locale" / "ru",
+    "events/kk": ROOT / "events" / "locale" / "kk",
+}
+CATALOGUES = list(FOLDERS)
 LANGUAGES = CATALOGUES
 
 
 def catalogue(language):
-    return polib.pofile(str(LOCALE / language / "LC_MESSAGES" / "django.po"))
+    return polib.pofile(str(FOLDERS[language] / "LC_MESSAGES" / "django.po"))
 
 
 def entries(messages):
@@ -54,7 +63,7 @@ def test_no_translation_is_fuzzy(language):
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_compiled_catalogue_matches_its_source(language):
     po = catalogue(language)
-    mo = polib.mofile(str(LOCALE / language / "LC_MESSAGES" / "django.mo"))
+    mo = polib.mofile(str(FOLDERS[language] / "LC_MESSAGES" / "django.mo"))
     assert entries(mo) == entries(po.translated_entries()), (
         f"locale/{language}/LC_MESSAGES/django.mo is out of date: run `make translations` and commit it"
     )

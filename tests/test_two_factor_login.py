@@ -192,6 +192,7 @@ def _setting(**env):
         DJANGO_SETTINGS_MODULE="campaign.settings",
         SECRET_KEY="x" * 50,
         SIGNATURE_HASH_KEY="y" * 50,
+        DATA_ENCRYPTION_KEY="z" * 50,
         ALLOWED_HOSTS="example.org",
     )
     result = subprocess.run(

@@ -26,7 +26,9 @@
     var subject = form.querySelector("[name=subject]");
     var body = form.querySelector("[name=body]");
     var link = section.querySelector(".mailto-link");
-    var warning = section.querySelector(".mailto-too-long");
+    var fallback = section.querySelector(".copy-then-open");
+    var shortLink = section.querySelector(".mailto-short");
+    var copyBox = section.querySelector(".letter-copy");
     var status = form.querySelector(".js-status");
     var printBody = section.querySelector(".letter-print__body");
     var printSubject = section.querySelector(".letter-print__subject");
@@ -37,9 +39,19 @@
       if (!link) return;
       var to = split(link.dataset.to), cc = split(link.dataset.cc);
       var full = mailto(to, cc, subject.value, body.value);
-      var tooLong = full.length > Number(link.dataset.limit || 2000);
-      link.href = tooLong ? mailto(to, cc, subject.value, "") : full;
-      if (warning) warning.hidden = !tooLong;
+      var short = mailto(to, cc, subject.value, "");
+      // The same limits as appeals/letters.py (see the sources there).
+      var tooLong = full.length > Number(link.dataset.limit || 6000);
+      var mayNotOpen = full.length > Number(link.dataset.windowsLimit || 2046);
+      link.href = tooLong ? short : full;
+      link.hidden = tooLong;
+      if (!fallback) return;
+      fallback.hidden = !mayNotOpen;
+      if (tooLong) fallback.open = true;
+      fallback.querySelectorAll(".when-long").forEach(function (el) { el.hidden = tooLong; });
+      fallback.querySelectorAll(".when-too-long").forEach(function (el) { el.hidden = !tooLong; });
+      if (shortLink) shortLink.href = short;
+      if (copyBox) copyBox.value = body.value;
     }
     subject.addEventListener("input", update);
     body.addEventListener("input", update);
@@ -55,6 +67,21 @@
         });
       });
     }
+    var copyFromBox = section.querySelector(".js-copy-box");
+    if (copyFromBox && copyBox && navigator.clipboard) {
+      copyFromBox.hidden = false;
+      copyFromBox.addEventListener("click", function () {
+        navigator.clipboard.writeText(copyBox.value).then(function () {
+          copyFromBox.textContent = copyFromBox.dataset.done || "Copied.";
+        }, function () {
+          copyBox.select();
+        });
+      });
+    }
+    // On Windows, Chrome and Edge open nothing from a link past their limit: there the
+    // copy-then-open way comes first, already open.
+    var platform = (navigator.userAgentData && navigator.userAgentData.platform) || navigator.userAgent || "";
+    if (fallback && link && /Windows/i.test(platform) && !fallback.hidden) fallback.open = true;
     var print = form.querySelector(".js-print");
     if (print) {
       print.hidden = false;

@@ -35,6 +35,8 @@ PUBLIC_PAGES = [
     PublicPage("embassy directory for one country", "/appeals/embassies/?country=GB"),
     PublicPage("embassy directory for a country served from abroad", "/appeals/embassies/?country=IE"),
     PublicPage("more ways to act", "/act/"),
+    PublicPage("days of action", "/events/"),
+    PublicPage("proposing a day of action", "/events/propose/"),
     # An appeal's letter and printable letter answer a POST only: journey 1 reaches them.
     PublicPage("petition list", "/petitions/"),
     PublicPage("petition", "/petitions/kazminerals-workers-demands/"),
@@ -54,7 +56,7 @@ PUBLIC_PAGES = [
     ),
 ]
 
-# English at the root, Russian under /ru/, Kazakh under /kk/ (README, "Languages").
+# English at the root, Russian under /ru/, Kazakh under /kk/ (docs/translation.md).
 LANGUAGES = ["en", "ru", "kk"]
 
 

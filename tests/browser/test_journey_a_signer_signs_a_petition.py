@@ -87,7 +87,7 @@ def test_a_signer_signs_confirms_with_the_button_and_is_counted_and_listed(
     confirm_link = confirm_links[0]
     assert confirm_link.startswith(f"{live_server.url}{prefix}/petitions/confirm/")
 
-    signature = Signature.objects.get(petition=petition, name=SIGNER)
+    signature = Signature.objects.named(SIGNER).get(petition=petition)
     assert signature.status == Signature.Status.PENDING
     assert signature.public
 

@@ -24,6 +24,9 @@ KEPT_IN_LATIN |= {"Socialism", "Today", "People", "Nature", "Pussy", "Riot", "So
 KEPT_IN_LATIN |= {"London"}
 # Organisations that write their names in Latin letters in every language (locale/GLOSSARY.md).
 KEPT_IN_LATIN |= {"LabourStart"}
+# Time zones as the IANA database names them (the events' zones, and the examples beside the
+# list they are chosen from), and iCalendar, the calendar files' format, named as Atom is.
+KEPT_IN_LATIN |= {"Europe", "Asia", "Almaty", "Moscow", "iCalendar"}
 
 VISIBLE_TEXT_IN_PAGE_LANGUAGE = """
 () => {

@@ -1,5 +1,5 @@
 """A union branch's page, on another origin, frames the petition: the embed shows and signs
-inside the frame, with no cookie; the petition's own page refuses to be framed (issue 17).
+inside the frame, with no cookie; the petition's own page refuses to be framed.
 
 The branch's page is served by a small http.server on 127.0.0.1, the site by the live server
 on localhost: two origins, and two sites, as a branch's site and ours are."""
@@ -86,7 +86,7 @@ def test_a_branchs_page_shows_the_embed_and_signs_through_it_with_no_cookie(
         expect(embed.get_by_role("heading", name="Check your email")).to_be_visible()
         assert page.get_by_role("heading", name="Our branch supports the oil workers").is_visible()
 
-        signature = Signature.objects.get(name="Branch Member")
+        signature = Signature.objects.named("Branch Member").get()
         assert signature.status == Signature.Status.PENDING
         assert [message.to for message in mail.outbox] == [["branch.member@example.org"]]
         # Not a cookie from us, for the branch's site to see or for anyone to follow.

@@ -7,9 +7,21 @@ import sys
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Permission, User
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection  # noqa: E402
 
 from appeals.models import Appeal, LetterSent, Target
-from petitions.models import Petition
+from lib import crypto  # noqa: E402
+from petitions.models import (
+    Petition,
+    Signature,  # noqa: E402
+)
+
+
+def _raw_signer():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name, email, town, organisation, comment FROM petitions_signature")
+        return cursor.fetchone()
+
 
 before = json.loads(sys.stdin.read())
 appeal = Appeal.objects.get(pk=before["appeal"])
@@ -44,5 +56,11 @@ found = {
         content_type__app_label="appeals", codename="change_appeal"
     ).count(),
     "new_appeal_gets_an_id": Appeal.objects.create(title="After", slug="after", summary="s").pk > appeal.pk,
+    # Signers' details kept in the clear before are encrypted in place, and read back.
+    "signer": list(
+        Signature.objects.named("plain  SIGNER").values_list("name", "email", "town", "organisation", "comment")
+    ),
+    "signer_columns_encrypted": all(crypto.is_token(value) for value in _raw_signer()),
+    "closed_petition_counts_towards_forgetting": Petition.objects.get(slug="q").finished_on is not None,
 }
 print(json.dumps(found))

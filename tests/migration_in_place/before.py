@@ -28,6 +28,22 @@ for country in ("FR", "DE", ""):
     LetterSent.objects.create(appeal=appeal, channel="email", country=country)
 petition = Petition.objects.create(title="P", slug="p", text="t", addressed_to="KazMinerals", status="open")
 petition.appeals.add(appeal)
+# Signers as the tree before kept them: names and addresses in the clear.
+from petitions.models import Signature  # noqa: E402
+
+Signature.objects.create(
+    petition=petition,
+    name="Plain Signer",
+    email="plain.signer@example.org",
+    email_hash="h-plain",
+    town="Zhanaozen",
+    organisation="Oil workers",
+    comment="In solidarity",
+    country="KZ",
+    status="confirmed",
+    wants_updates=True,
+)
+Petition.objects.create(title="Q", slug="q", text="t", addressed_to="K", status="closed")
 LogEntry.objects.create(
     user=organiser,
     content_type=ContentType.objects.get_for_model(Appeal),

@@ -5,7 +5,8 @@ from appeals import directory
 
 class Command(BaseCommand):
     help = (
-        "Load the embassy directory shipped with the site (appeals/data/embassies.json). Safe to run again: "
+        "Load the embassy directory shipped with the site (appeals/data/embassies.json, authorities.json). "
+        "Safe to run again: "
         "it creates nothing twice and never overwrites an organiser's edit."
     )
 
@@ -13,4 +14,8 @@ class Command(BaseCommand):
         created, updated, left = directory.load()
         self.stdout.write(
             f"embassies: {created} new, {updated} updated from the data file, {left} left as organisers left them"
+        )
+        created, updated, left = directory.load_authorities()
+        self.stdout.write(
+            f"authorities for countries without an embassy: {created} new, {updated} updated, {left} left alone"
         )

@@ -2,8 +2,8 @@ from importlib import import_module
 
 from django.core.management.base import BaseCommand
 
-# Order matters: appeals and petitions link to prisoners.
-DEMO_MODULES = ["prisoners.demo", "appeals.demo", "petitions.demo"]
+# Order matters: appeals and petitions link to prisoners, events to appeals.
+DEMO_MODULES = ["prisoners.demo", "appeals.demo", "petitions.demo", "events.demo"]
 
 
 class Command(BaseCommand):

@@ -21,8 +21,12 @@ but before the task was marked done is sent twice. That is harmless by design: a
 confirmation email carries a second valid link to the same signature, confirming twice counts
 once (services.confirm), and a second "already signed" or delivery note says the same thing
 again. Only tasks that are safe to repeat are requeued (REPEATABLE); announce_delivery, which
-queues one task per signer, is not (run again it would queue the news twice): it stays
-RUNNING and is logged for an organiser to look at.
+queues one task per signer, is not (run again it would queue the news twice), nor is
+news.tasks.fan_out_update (the same for an update's batches): they stay RUNNING and are
+logged for an organiser to look at.
+
+Every DIGEST_SECONDS it also queues the case alerts' digests that were waiting for their
+subscriber's day to pass (news.services.queue_due_digests).
 """
 
 import logging
@@ -36,6 +40,7 @@ from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 from django_tasks_db.models import DBTaskResult
 
+from news.services import queue_due_digests
 from petitions.services import queue_due_mail
 
 logger = logging.getLogger("petitions.email_worker")
@@ -45,8 +50,15 @@ REPEATABLE = {
     "petitions.tasks.mail_again",
     "petitions.tasks.send_already_signed",
     "petitions.tasks.send_delivery_news",
+    # A batch of an update interrupted half-way is sent again whole: some of its 50 people
+    # get it twice, none miss it.
+    "news.tasks.send_update_batch",
+    "news.tasks.mail_subscriber",
+    "news.tasks.send_case_digest",
+    "petitions.tasks.send_forget_link",  # a second copy of the link harms nobody
 }
 STALE_AFTER = timedelta(minutes=10)
+DIGEST_SECONDS = 60
 SWEEP_SECONDS = 60
 DUE_MAIL_SECONDS = 1
 
@@ -88,6 +100,17 @@ def _queue_due_mail(stop):
             connection.close()
 
 
+def _queue_due_digests(stop):
+    while not stop.wait(DIGEST_SECONDS):
+        try:
+            while queue_due_digests():
+                pass
+        except Exception:  # the database may be down for a while: try again next minute
+            logger.exception("could not queue the case alerts' digests")
+        finally:
+            connection.close()
+
+
 def _sweep(stop):
     while not stop.wait(SWEEP_SECONDS):
         try:
@@ -113,6 +136,7 @@ class Command(DbWorkerCommand):
         stop = threading.Event()
         threading.Thread(target=_sweep, args=(stop,), daemon=True, name="requeue-interrupted").start()
         threading.Thread(target=_queue_due_mail, args=(stop,), daemon=True, name="queue-due-mail").start()
+        threading.Thread(target=_queue_due_digests, args=(stop,), daemon=True, name="queue-due-digests").start()
         try:
             super().handle(*args, **options)
         finally:
