@@ -1,16 +1,14 @@
-import functools
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.cache import cache
-from django.db import connections, router
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_exempt, xframe_options_sameorigin
 from django.views.decorators.csrf import csrf_exempt
@@ -180,47 +178,32 @@ def petition_detail(request, slug):
 
 # What signing needs of a petition: whether it takes signatures, whether it lists signers,
 # its id and its address. The rest of its row (every text in every language) is read only if a
-# page has to be drawn.
+# page has to be drawn again.
 _SIGN_FIELDS = ("id", "slug", "status", "deadline", "list_signers")
 
-
-@functools.cache
-def _sign_statement(alias):
-    """The SELECT of _petition_to_sign and each column's converters, made once per process."""
-    connection = connections[alias]
-    meta = Petition._meta
-    fields = [meta.get_field(name) for name in _SIGN_FIELDS]
-    quote = connection.ops.quote_name
-    # Names from the model, quoted; the slug is a parameter.
-    columns = ", ".join(quote(field.column) for field in fields)
-    slug, status = (quote(meta.get_field(name).column) for name in ("slug", "status"))
-    sql = f"SELECT {columns} FROM {quote(meta.db_table)} WHERE {slug} = %s AND {status} <> %s"  # noqa: S608
-    converters = []
-    for field in fields:
-        column = field.get_col(meta.db_table)
-        converters.append((column, connection.ops.get_db_converters(column) + field.get_db_converters(connection)))
-    return sql, converters
+RATE_LIMITED = _lazy(
+    "Many signatures have come from your network in the last hour, so we are not taking more from it "
+    "just now. Please try again in an hour, or sign from another connection. What you typed is kept below."
+)
 
 
-def _petition_to_sign(slug):
-    """The public petition at `slug` (404 if none), with only _SIGN_FIELDS read: what
-    Petition.objects.public().get(slug=slug) finds, in one statement made once per process.
-    Building that query through the ORM and modeltranslation cost a signature more CPU than
-    its INSERT. Any other field read from it costs a query: a page to draw reads it whole."""
-    alias = router.db_for_read(Petition)
-    sql, converters = _sign_statement(alias)
-    connection = connections[alias]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [slug, Petition.Status.DRAFT])
-        row = cursor.fetchone()
-    if row is None:
-        raise Http404("No petition at this address.")
-    values = []
-    for value, (column, functions) in zip(row, converters, strict=True):
-        for function in functions:
-            value = function(value, column, connection)
-        values.append(value)
-    return Petition.from_db(alias, _SIGN_FIELDS, values)
+def _take_signature(request, petition, form, show, closed):
+    """Signing, from the petition's page and from the embed: the hourly limit per network,
+    the form checked, the signature taken. Returns None once it is taken (or a trap was
+    sprung: the same answer, so software learns nothing); otherwise the page to send,
+    `show(form, status)` with what was typed and its errors, or `closed()`."""
+    if over_limit("sign", client_ip(request), settings.SIGN_RATE_LIMIT):
+        form.is_valid()  # keeps what was typed, with the errors of any bad field
+        form.add_error(None, RATE_LIMITED)
+        return show(form, 429)
+    if not form.is_valid():
+        return show(form, 400)
+    if not form.is_trap:
+        try:
+            services.sign(petition, form.cleaned_data)
+        except services.PetitionClosed:
+            return closed()
+    return None
 
 
 @never_cache
@@ -228,29 +211,21 @@ def _petition_to_sign(slug):
 def petition_sign(request, slug):
     # Only the columns signing needs: the petition is read whole, with its links to cases
     # and appeals, only if the form has to be shown again, keeping a good signature short.
-    petition = _petition_to_sign(slug)
+    petition = get_object_or_404(Petition.objects.public().only(*_SIGN_FIELDS), slug=slug)
     if not petition.takes_signatures:
         # Before the form is read: whatever was typed, and whoever typed it, the answer is
         # that the petition is closed.
         return _closed(request, _whole(petition))
     form = SignatureForm(request.POST, petition=petition)
-    if over_limit("sign", client_ip(request), settings.SIGN_RATE_LIMIT):
-        form.is_valid()  # keeps what was typed, with the errors of any bad field
-        form.add_error(
-            None,
-            _(
-                "Many signatures have come from your network in the last hour, so we are not taking more from it "
-                "just now. Please try again in an hour, or sign from another connection. What you typed is kept below."
-            ),
-        )
-        return _detail(request, _whole(petition), form, status=429)
-    if not form.is_valid():
-        return _detail(request, _whole(petition), form, status=400)
-    if not form.is_trap:
-        try:
-            services.sign(petition, form.cleaned_data)
-        except services.PetitionClosed:
-            return _closed(request, _whole(petition))
+    refused = _take_signature(
+        request,
+        petition,
+        form,
+        show=lambda form, status: _detail(request, _whole(petition), form, status=status),
+        closed=lambda: _closed(request, _whole(petition)),
+    )
+    if refused is not None:
+        return refused
     # Whatever happened (a new signature, a second one from the same address, a bot), the
     # same page: a stranger learns nothing about whether an address has signed.
     response = see_fresh(redirect("petitions:check_email", slug=petition.slug))
@@ -535,24 +510,15 @@ def embed_sign(request, slug):
     petition = get_object_or_404(Petition.objects.public(), slug=slug)
     if not petition.takes_signatures:
         return _embed(request, petition, status=410)
-    form = EmbedSignatureForm(request.POST, petition=petition)
-    if over_limit("sign", client_ip(request), settings.SIGN_RATE_LIMIT):
-        form.is_valid()
-        form.add_error(
-            None,
-            _(
-                "Many signatures have come from your network in the last hour, so we are not taking more from it "
-                "just now. Please try again in an hour, or sign from another connection. What you typed is kept below."
-            ),
-        )
-        return _embed(request, petition, form, status=429)
-    if not form.is_valid():
-        return _embed(request, petition, form, status=400)
-    if not form.is_trap:
-        try:
-            services.sign(petition, form.cleaned_data)
-        except services.PetitionClosed:
-            return _embed(request, petition, status=410)
+    refused = _take_signature(
+        request,
+        petition,
+        EmbedSignatureForm(request.POST, petition=petition),
+        show=lambda form, status: _embed(request, petition, form, status=status),
+        closed=lambda: _embed(request, petition, status=410),
+    )
+    if refused is not None:
+        return refused
     # The same answer whatever happened, as on the full page.
     return redirect("petitions:embed_check_email", slug=petition.slug)
 
