@@ -31,7 +31,7 @@ from lib.csv_import import csv_import_view
 from lib.hashing import name_fingerprint
 from lib.translated_admin import TranslatedAdmin, every_language
 
-from . import handover, paper, services
+from . import documents, handover, paper, services
 from .forms import DeliveryForm, PaperSignatureForm, localized
 from .models import DELIVERY_TEXTS, PaperBatch, Petition, Signature, SignatureCount
 
@@ -242,7 +242,7 @@ class PetitionAdmin(TranslatedAdmin, SimpleHistoryAdmin):
             raise PermissionDenied
         petition = self._petition(request, object_id)
         logger.info("%s made the hand-over pack of petition %s", request.user.get_username(), petition.pk)
-        response = HttpResponse(handover.pack_pdf(petition), content_type="application/pdf")
+        response = HttpResponse(documents.pack_pdf(petition), content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{petition.slug}-hand-over.pdf"'
         add_never_cache_headers(response)
         return response
@@ -288,7 +288,7 @@ class PetitionAdmin(TranslatedAdmin, SimpleHistoryAdmin):
             if form.is_valid():
                 data = form.cleaned_data
                 # The form has put the new photo (or none) on the petition already.
-                told = handover.deliver(
+                told = services.deliver(
                     petition,
                     data["delivered_on"],
                     texts={name: data[name] for name in localized(DELIVERY_TEXTS)},
@@ -512,13 +512,13 @@ class PaperBatchAdmin(NoSignerNamesInTheLog, admin.ModelAdmin):
         services.delete_signatures(formset.deleted_objects)
         fields = ["name", "organisation", "town", "country", "public", "email", "wants_updates"]
         new_rows = [{name: getattr(obj, name) for name in fields} for obj in instances if obj.pk is None]
-        added = paper.add_paper_signatures(batch, new_rows) if new_rows else []
+        added = services.add_paper_signatures(batch, new_rows) if new_rows else []
         formset.new_objects = added  # the change message in the batch's history names these
         for row_form in formset.initial_forms:
             obj = row_form.instance
             if obj in formset.deleted_objects or not row_form.has_changed():
                 continue
-            paper.update_paper_signature(obj, row_form.initial.get("country"))
+            services.update_paper_signature(obj, row_form.initial.get("country"))
         flagged = sum(signature.possible_duplicate for signature in added)
         if flagged:
             url = reverse("admin:petitions_signature_changelist") + (
@@ -543,10 +543,10 @@ class PaperBatchAdmin(NoSignerNamesInTheLog, admin.ModelAdmin):
             )
 
     def delete_model(self, request, obj):
-        paper.delete_paper_batches([obj])
+        services.delete_paper_batches([obj])
 
     def delete_queryset(self, request, queryset):
-        paper.delete_paper_batches(list(queryset))
+        services.delete_paper_batches(list(queryset))
 
     def get_urls(self):
         return [

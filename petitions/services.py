@@ -1,5 +1,6 @@
 """Operations on signatures that span several models: signing, confirming, withdrawing,
-rejecting, counting, and forgetting what is no longer needed.
+rejecting, counting, keying in paper signatures, recording the delivery and telling the
+signers, stopping a signer's emails, and forgetting what is no longer needed.
 
 Views, admin actions and management commands all go through these functions, so the
 counts in SignatureCount change in the same transaction as the signatures they count.
@@ -7,18 +8,21 @@ counts in SignatureCount change in the same transaction as the signatures they c
 
 import datetime
 import random
+import secrets
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from modeltranslation.utils import build_localized_fieldname
 
 from lib import crypto, origin
 from lib.hashing import keyed_hash, name_fingerprint
 
-from . import tasks
-from .models import Petition, Signature, SignatureCount, new_nonce
+from . import handover, tasks
+from .models import PaperBatch, Petition, Signature, SignatureCount, new_nonce
 
 # Providers known to ignore dots in the local part, and the names they go by.
 DOTLESS_DOMAINS = {"gmail.com": "gmail.com", "googlemail.com": "gmail.com"}
@@ -381,3 +385,195 @@ def forget_signatures(address):
         (signatures, ngettext("%(n)d signature", "%(n)d signatures", signatures) % {"n": signatures}),
         (updates, ngettext("%(n)d request for updates", "%(n)d requests for updates", updates) % {"n": updates}),
     ]
+
+
+# --- paper signatures --------------------------------------------------------------------
+
+
+def find_duplicates(petition, rows, lines=None):
+    """For each row (a dict with "name" and maybe "email"), why it may repeat a signature
+    already on `petition` or an earlier row (`lines` numbers them, 1, 2... by default):
+    "" when nothing matches. People sign at a
+    stall and again online, or a sheet is keyed in twice; but two people can share a name,
+    so a match is only flagged for an organiser to look at, never merged or dropped."""
+    names = {name_fingerprint(row["name"]) for row in rows if row.get("name")}
+    hashes = {email_fingerprint(row["email"]) for row in rows if row.get("email")}
+    known_names = {}
+    if names:
+        # One query, whatever the number of rows.
+        matches = (
+            Signature.objects.filter(petition=petition, name_hash__in=names)
+            .exclude(status=Signature.Status.REJECTED)
+            .values_list("name_hash", "source")
+        )
+        for name_hash, source in matches:
+            known_names.setdefault(name_hash, source)
+    known_hashes = dict(
+        Signature.objects.filter(petition=petition, email_hash__in=hashes).values_list("email_hash", "source")
+    )
+    reasons, seen_names, seen_hashes = [], {}, {}
+    for number, row in zip(lines or range(1, len(rows) + 1), rows, strict=True):
+        name = name_fingerprint(row.get("name") or "")
+        email_hash = email_fingerprint(row["email"]) if row.get("email") else ""
+        reason = ""
+        if email_hash and email_hash in known_hashes:
+            reason = _duplicate_reason("address", known_hashes[email_hash])
+        elif name and name in known_names:
+            reason = _duplicate_reason("name", known_names[name])
+        elif email_hash and email_hash in seen_hashes:
+            reason = _("the same address as line %(line)d") % {"line": seen_hashes[email_hash]}
+        elif name and name in seen_names:
+            reason = _("the same name as line %(line)d") % {"line": seen_names[name]}
+        seen_names.setdefault(name, number)
+        if email_hash:
+            seen_hashes.setdefault(email_hash, number)
+        reasons.append(reason)
+    return reasons
+
+
+def _duplicate_reason(what, source):
+    if source == Signature.Source.PAPER:
+        if what == "address":
+            return _("the same address as a paper signature already keyed in")
+        return _("the same name as a paper signature already keyed in")
+    if what == "address":
+        return _("the same address as an online signature")
+    return _("the same name as an online signature")
+
+
+def _paper_signature(batch, row, now, duplicate, email_hash):
+    email = row.get("email") or ""
+    wants_updates = bool(row.get("wants_updates")) and bool(email)
+    return Signature(
+        petition_id=batch.petition_id,
+        paper_batch=batch,
+        source=Signature.Source.PAPER,
+        status=Signature.Status.CONFIRMED,
+        created_at=now,
+        confirmed_at=now,
+        name=row["name"],
+        name_hash=name_fingerprint(row["name"]),  # bulk_create skips Signature.save()
+        organisation=row.get("organisation") or "",
+        town=row.get("town") or "",
+        country=row.get("country") or "",
+        comment=row.get("comment") or "",
+        public=bool(row.get("public")) and batch.petition.list_signers,
+        wants_updates=wants_updates,
+        # As online: the address is kept only to send the updates the signer asked for.
+        email=email if wants_updates else "",
+        email_hash=email_hash,
+        possible_duplicate=duplicate,
+        nonce=secrets.token_urlsafe(16),  # bulk_create skips Signature.save()
+        language=batch.language,
+    )
+
+
+def add_paper_signatures(batch, rows, now=None):
+    """Add rows of a paper batch (dicts: name, and optionally organisation, town, country,
+    public, email, wants_updates, comment) as confirmed signatures, counted in the same
+    transaction. A row that may repeat a signature is added and flagged possible_duplicate.
+    Returns the new signatures."""
+    now = now or timezone.now()
+    for attempt in range(2):
+        reasons = find_duplicates(batch.petition, rows)
+        signatures = []
+        for row, reason in zip(rows, reasons, strict=True):
+            email_hash = email_fingerprint(row["email"]) if row.get("email") else None
+            if reason and email_hash:
+                # One fingerprint per address per petition (a database constraint): the
+                # repeat goes without, and its flag tells the organisers why.
+                email_hash = None
+            signatures.append(_paper_signature(batch, row, now, bool(reason), email_hash))
+        try:
+            with transaction.atomic():
+                Signature.objects.bulk_create(signatures, batch_size=500)
+                count_changes(signatures, +1)
+        except IntegrityError:
+            if attempt:
+                raise
+            continue  # someone signed online with one of these addresses a moment ago: look again
+        return signatures
+    return []
+
+
+def update_paper_signature(signature, old_country):
+    """Save an organiser's correction to a keyed-in signature; a confirmed one moves to
+    its new country's count."""
+    if not signature.wants_updates:
+        signature.email = ""
+    signature.public = signature.public and signature.petition.list_signers
+    with transaction.atomic():
+        signature.save()
+        if signature.status == Signature.Status.CONFIRMED:
+            move_count(signature.petition_id, str(old_country or ""), str(signature.country or ""))
+
+
+def delete_paper_batches(batches):
+    """Delete paper batches with their signatures, taken out of the count first: the
+    database's cascade alone would leave the counters too high."""
+    ids = [batch.pk for batch in batches]
+    with transaction.atomic():
+        deleted = delete_signatures(list(Signature.objects.filter(paper_batch__in=ids)))
+        PaperBatch.objects.filter(pk__in=ids).delete()
+    return deleted
+
+
+# --- the delivery, and a signer who wants no more email -----------------------------------
+
+
+def record_delivery(petition, delivered_on, where=None, to=None, note=None, photo=None, texts=None):
+    """The petition was handed over: record when, where and to whom, and close it. From
+    then on it takes no signatures, and a pending one can no longer be confirmed.
+
+    `where`, `to` and `note` are the English texts; `texts` gives any language's
+    ({"delivered_to_ru": "секретарю компании"}). Texts not given are left as they are."""
+    petition.delivered_on = delivered_on
+    given = dict(texts or {})
+    for field, value in (("delivered_where", where), ("delivered_to", to), ("delivery_note", note)):
+        if value is not None:
+            given[build_localized_fieldname(field, settings.LANGUAGE_CODE)] = value
+    for name, value in given.items():
+        setattr(petition, name, value)
+    if photo is not None:
+        petition.delivery_photo = photo
+    petition.status = Petition.Status.DELIVERED
+    petition.save()
+    handover.seal_list(petition)
+    return petition
+
+
+def tell_signers_of_delivery(petition, now=None):
+    """Queue the news of the delivery for every signer who asked for updates, once per
+    petition: pressing the button twice mails nobody twice. Returns how many will be told,
+    or None when the petition is not delivered or its signers have been told already."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = Petition.objects.select_for_update().get(pk=petition.pk)
+        if locked.status != Petition.Status.DELIVERED or locked.signers_told_at:
+            return None
+        Petition.objects.filter(pk=petition.pk).update(signers_told_at=now)
+        petition.signers_told_at = now
+        count = Signature.objects.filter(petition=petition).wanting_updates().count()
+        transaction.on_commit(lambda: tasks.announce_delivery.enqueue(petition.pk))
+    return count
+
+
+def deliver(petition, delivered_on, where=None, to=None, note=None, photo=None, tell_signers=False, texts=None):
+    """Record the hand-over, which closes the petition, and if `tell_signers`, queue the
+    news for the signers who asked for updates. One transaction: the delivery and the mark
+    that its signers are told are saved together or not at all, and the news is queued
+    only once both are. Returns how many will be told, or None (not asked, or told before)."""
+    with transaction.atomic():
+        record_delivery(petition, delivered_on, where=where, to=to, note=note, photo=photo, texts=texts)
+        return tell_signers_of_delivery(petition) if tell_signers else None
+
+
+def stop_updates(signature):
+    """The signer wants no more email: forget the address, keep the signature. Once the
+    petition's signers are forgotten, the address's fingerprint goes too: nothing is
+    left that could tie this signature to a person."""
+    update = {"wants_updates": False, "email": ""}
+    if signature.petition.signers_forgotten_on:
+        update["email_hash"] = None
+    Signature.objects.filter(pk=signature.pk).update(**update)
+    signature.wants_updates, signature.email = False, ""

@@ -26,7 +26,7 @@ from lib.sharing import absolute, preview
 from news.models import Update
 from prisoners.models import Prisoner
 
-from . import handover, paper, services, tasks, tokens
+from . import documents, handover, services, tasks, tokens
 from .forms import STARTED_PLACEHOLDER, EmbedSignatureForm, ForgetForm, SignatureForm, fresh_started
 from .models import Petition, Signature
 
@@ -408,12 +408,12 @@ def paper_sheet(request, slug):
     if not is_draft and not petition.takes_signatures:
         return _closed(request, petition)
     if is_draft:
-        data = paper.sheet_pdf(petition)
+        data = documents.sheet_pdf(petition)
     else:
         key = f"petition-sheet:{petition.pk}:{petition.updated_at.timestamp()}:{get_language()}:{origin.site_url()}"
         data = cache.get(key)
         if data is None:
-            data = paper.sheet_pdf(petition)
+            data = documents.sheet_pdf(petition)
             cache.set(key, data, SHEET_CACHE_SECONDS)
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{petition.slug}-sheet.pdf"'
@@ -437,7 +437,7 @@ def stop_updates(request, token):
             return render(request, "petitions/stop_updates.html", {"done": True})
         return problem
     if request.method == "POST":
-        handover.stop_updates(signature)
+        services.stop_updates(signature)
         return render(request, "petitions/stop_updates.html", {"petition": signature.petition, "done": True})
     return render(request, "petitions/stop_updates.html", {"signature": signature, "petition": signature.petition})
 

@@ -14,7 +14,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from pypdf import PdfReader
 
-from petitions import handover, services
+from petitions import documents, handover, services
 from petitions.models import Petition, Signature
 from petitions.tokens import make_token
 
@@ -65,7 +65,7 @@ def test_the_digest_is_the_documented_chain_over_the_canonical_rows(petition):
 
 
 def test_the_pack_prints_the_digest_on_its_first_page_and_carries_the_list(petition):
-    data = handover.pack_pdf(petition)
+    data = documents.pack_pdf(petition)
     reader = PdfReader(io.BytesIO(data))
     _hashes, digest = handover.digest_of(handover.handover_list(petition))
     first_page = reader.pages[0].extract_text().replace("\n", "")
@@ -76,7 +76,7 @@ def test_the_pack_prints_the_digest_on_its_first_page_and_carries_the_list(petit
 
 
 def test_recording_the_delivery_seals_the_list_and_the_public_page_shows_its_digest(client, petition):
-    handover.record_delivery(petition, datetime.date(2026, 6, 12), where="London")
+    services.record_delivery(petition, datetime.date(2026, 6, 12), where="London")
     petition.refresh_from_db()
     _hashes, digest = handover.digest_of(handover.handover_list(petition))
     assert petition.handover_digest == digest and petition.handover_rows == 3
@@ -85,7 +85,7 @@ def test_recording_the_delivery_seals_the_list_and_the_public_page_shows_its_dig
 
 
 def test_a_signer_sees_their_row_and_its_hash_behind_their_own_link(client, petition):
-    handover.record_delivery(petition, datetime.date(2026, 6, 12))
+    services.record_delivery(petition, datetime.date(2026, 6, 12))
     petition.refresh_from_db()
     berik = Signature.objects.named("Berik Example").get()
     hashes, _digest = handover.digest_of(handover.handover_list(petition))
@@ -104,10 +104,10 @@ def verify(path, **options):
 
 
 def test_the_command_checks_a_pack_or_its_csv_against_the_published_digest(petition, tmp_path):
-    handover.record_delivery(petition, datetime.date(2026, 6, 12))
+    services.record_delivery(petition, datetime.date(2026, 6, 12))
     petition.refresh_from_db()
     pack = tmp_path / "pack.pdf"
-    pack.write_bytes(handover.pack_pdf(petition))
+    pack.write_bytes(documents.pack_pdf(petition))
     listing = tmp_path / "list.csv"
     listing.write_text(handover.handover_csv(petition), encoding="utf-8")
     assert "matches" in verify(pack, digest=petition.handover_digest)
@@ -139,14 +139,14 @@ def test_organisers_download_the_list_with_its_hashes(client, organiser_member, 
 
 
 def test_a_list_sealed_at_the_delivery_outlives_the_forgetting(petition, settings):
-    handover.record_delivery(petition, datetime.date(2026, 1, 1))
+    services.record_delivery(petition, datetime.date(2026, 1, 1))
     petition.refresh_from_db()
     digest = petition.handover_digest
     Petition.objects.filter(pk=petition.pk).update(finished_on=datetime.date(2026, 1, 1))
     services.forget_finished(settings.PERSONAL_DATA_RETENTION_DAYS)
     petition.refresh_from_db()
-    handover.record_delivery(petition, datetime.date(2026, 1, 2))  # an organiser edits the record
+    services.record_delivery(petition, datetime.date(2026, 1, 2))  # an organiser edits the record
     petition.refresh_from_db()
     assert petition.handover_digest == digest
-    text = PdfReader(io.BytesIO(handover.pack_pdf(petition))).pages[0].extract_text().replace("\n", "")
+    text = PdfReader(io.BytesIO(documents.pack_pdf(petition))).pages[0].extract_text().replace("\n", "")
     assert "names were deleted" in text and digest in text

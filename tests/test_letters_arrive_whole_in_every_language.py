@@ -17,7 +17,7 @@ from pypdf import PdfReader
 from appeals.letters import MAILTO_LIMIT, WINDOWS_MAILTO_LIMIT, Letter, as_pdf
 from appeals.models import Appeal, Target
 from lib import pdf
-from petitions import handover, services
+from petitions import documents, services
 from petitions.models import Signature
 
 pytestmark = pytest.mark.django_db
@@ -314,7 +314,7 @@ def test_an_arabic_hebrew_and_kazakh_name_print_joined_and_in_order_in_the_hand_
             public=True,
         )
         services.confirm(signature)
-    data = handover.pack_pdf(petition)
+    data = documents.pack_pdf(petition)
     assert glyph_names(data) >= JOINED
     lines = lines_of(data)
     # Each row starts with its number in the list (the digest's rows), then the name.

@@ -58,7 +58,7 @@ def test_paper_signatures_are_confirmed_counted_by_country_and_show_their_source
     petition = make_petition()
     signed_online(petition)
     batch = make_batch(petition)
-    added = paper.add_paper_signatures(
+    added = services.add_paper_signatures(
         batch,
         [
             {"name": "Berik Zhakiparov", "organisation": "Unite", "country": "GB", "public": True},
@@ -79,7 +79,7 @@ def test_paper_signatures_are_confirmed_counted_by_country_and_show_their_source
 def test_a_paper_signature_keeps_an_address_only_if_it_wants_updates(make_petition):
     petition = make_petition()
     batch = make_batch(petition)
-    updates, quiet = paper.add_paper_signatures(
+    updates, quiet = services.add_paper_signatures(
         batch,
         [
             {"name": "A", "email": "a@example.org", "wants_updates": True},
@@ -104,7 +104,7 @@ def test_matches_with_online_signatures_and_repeats_are_flagged_and_counted_not_
         {"name": "Nurlan Ospanov"},  # the same sheet row keyed twice
         {"name": "Roza"},
     ]
-    reasons = paper.find_duplicates(petition, rows)
+    reasons = services.find_duplicates(petition, rows)
     assert reasons == [
         "the same name as an online signature",
         "the same address as an online signature",
@@ -112,7 +112,7 @@ def test_matches_with_online_signatures_and_repeats_are_flagged_and_counted_not_
         "the same name as line 3",
         "",
     ]
-    added = paper.add_paper_signatures(batch, rows)
+    added = services.add_paper_signatures(batch, rows)
     assert [s.possible_duplicate for s in added] == [True, True, False, True, False]
     assert counted(petition) == 6  # flagged, never merged: an organiser decides
     online.refresh_from_db()
@@ -120,13 +120,13 @@ def test_matches_with_online_signatures_and_repeats_are_flagged_and_counted_not_
     # The address belongs to the online signature: the repeat keeps no fingerprint of it.
     assert Signature.objects.get(pk=added[1].pk).email_hash is None
     # A second batch meets the first one's names.
-    again = paper.find_duplicates(petition, [{"name": "Roza"}])
+    again = services.find_duplicates(petition, [{"name": "Roza"}])
     assert again == ["the same name as a paper signature already keyed in"]
 
 
 def test_public_is_ignored_on_a_petition_that_lists_nobody(make_petition):
     petition = make_petition(list_signers=False)
-    (signature,) = paper.add_paper_signatures(make_batch(petition), [{"name": "A", "public": True}])
+    (signature,) = services.add_paper_signatures(make_batch(petition), [{"name": "A", "public": True}])
     assert not signature.public
 
 
@@ -134,7 +134,7 @@ def test_deleting_a_batch_takes_its_signatures_out_of_the_count(organiser_client
     petition = make_petition()
     signed_online(petition)
     batch = make_batch(petition)
-    paper.add_paper_signatures(batch, [{"name": f"Worker {i}", "country": "KZ"} for i in range(5)])
+    services.add_paper_signatures(batch, [{"name": f"Worker {i}", "country": "KZ"} for i in range(5)])
     assert counted(petition) == 6
     response = organiser_client.post(reverse("admin:petitions_paperbatch_delete", args=[batch.pk]), {"post": "yes"})
     assert response.status_code == 302
@@ -142,7 +142,7 @@ def test_deleting_a_batch_takes_its_signatures_out_of_the_count(organiser_client
     assert petition.count_by_country() == {"GB": 1}
 
     other = make_batch(petition)
-    paper.add_paper_signatures(other, [{"name": "Worker", "country": "KZ"}])
+    services.add_paper_signatures(other, [{"name": "Worker", "country": "KZ"}])
     organiser_client.post(
         reverse("admin:petitions_paperbatch_changelist"),
         {"action": "delete_selected", "_selected_action": [other.pk], "post": "yes"},
@@ -220,7 +220,7 @@ def test_a_row_that_wants_updates_without_an_address_is_refused(client, organise
 def test_the_petition_of_a_batch_with_signatures_cannot_change(client, organiser_member, make_petition):
     petition, other = make_petition(), make_petition()
     batch = make_batch(petition)
-    (signature,) = paper.add_paper_signatures(batch, [{"name": "A"}])
+    (signature,) = services.add_paper_signatures(batch, [{"name": "A"}])
     client.force_login(organiser_member)
     url = reverse("admin:petitions_paperbatch_change", args=[batch.pk])
     assert 'name="petition"' not in client.get(url).content.decode()
@@ -234,7 +234,7 @@ def test_the_petition_of_a_batch_with_signatures_cannot_change(client, organiser
 def test_a_big_batch_is_edited_in_the_signatures_list_not_inline(client, organiser_member, make_petition):
     petition = make_petition()
     batch = make_batch(petition)
-    paper.add_paper_signatures(batch, [{"name": f"Worker {i}"} for i in range(61)])
+    services.add_paper_signatures(batch, [{"name": f"Worker {i}"} for i in range(61)])
     client.force_login(organiser_member)
     page = client.get(reverse("admin:petitions_paperbatch_change", args=[batch.pk])).content.decode()
     assert "signatures-TOTAL_FORMS" not in page

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from petitions import handover, services
+from petitions import documents, handover, services
 from petitions.models import Signature
 
 pytestmark = pytest.mark.django_db
@@ -67,7 +67,7 @@ def test_no_name_appears_anywhere_public_and_the_page_counts_by_town(client, pet
 
 
 def test_the_hand_over_pack_names_nobody_and_counts_by_country_and_town(petition):
-    reader = PdfReader(io.BytesIO(handover.pack_pdf(petition)))
+    reader = PdfReader(io.BytesIO(documents.pack_pdf(petition)))
     text = "\n".join(page.extract_text() for page in reader.pages)
     assert "Quietname" not in text
     assert "counted, not named" in text and "Signatures by town" in text and "Zhanaozen" in text

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django_tasks import task_backends
 from PIL import Image
 
-from petitions import handover, paper, services, tasks
+from petitions import services, tasks
 from petitions.models import PaperBatch, Petition, Signature
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +40,7 @@ def petition(make_petition):
         petition=petition, name="Pending", email="pending@example.org", email_hash="p", wants_updates=True
     )
     batch = PaperBatch.objects.create(petition=petition, collected_where="Picket")
-    paper.add_paper_signatures(batch, [{"name": "Paper News", "email": "paper@example.org", "wants_updates": True}])
+    services.add_paper_signatures(batch, [{"name": "Paper News", "email": "paper@example.org", "wants_updates": True}])
     return petition
 
 
@@ -143,7 +143,7 @@ def test_signers_who_asked_for_updates_get_one_email_each_once(
     assert "were told on" in page
     with django_capture_on_commit_callbacks(execute=True):
         record(client, petition, tell_signers="on")
-    assert handover.tell_signers_of_delivery(petition) is None
+    assert services.tell_signers_of_delivery(petition) is None
     assert mail.outbox == []
 
 
@@ -174,16 +174,16 @@ def test_the_link_in_the_news_stops_the_emails_and_keeps_the_signature(
 
 def test_a_signer_who_stopped_the_emails_is_not_sent_the_news(petition, django_capture_on_commit_callbacks):
     signature = Signature.objects.named("Wants News").get()
-    handover.stop_updates(signature)
-    handover.record_delivery(petition, datetime.date(2026, 6, 12))
+    services.stop_updates(signature)
+    services.record_delivery(petition, datetime.date(2026, 6, 12))
     with django_capture_on_commit_callbacks(execute=True):
-        assert handover.tell_signers_of_delivery(petition) == 2
+        assert services.tell_signers_of_delivery(petition) == 2
     assert sorted(m.to[0] for m in mail.outbox) == ["also@example.org", "paper@example.org"]
 
 
 def test_the_news_is_spread_out_behind_the_confirmation_links(petition, settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-    handover.record_delivery(petition, datetime.date(2026, 6, 12))
+    services.record_delivery(petition, datetime.date(2026, 6, 12))
     assert tasks.announce_delivery.call(petition.pk) == 3
     queued = [r for r in task_backends["default"].results if r.task.name == "send_delivery_news"]
     assert len(queued) == 3
@@ -218,7 +218,7 @@ def test_a_visitor_cannot_record_a_hand_over(client, petition):
 
 def test_after_the_hand_over_a_pending_signature_can_no_longer_be_confirmed(petition):
     pending = Signature.objects.named("Pending").get()
-    handover.record_delivery(petition, datetime.date(2026, 6, 12))
+    services.record_delivery(petition, datetime.date(2026, 6, 12))
     with pytest.raises(services.PetitionClosed):
         services.confirm(pending)
     pending.refresh_from_db()
@@ -230,17 +230,17 @@ def test_the_delivery_and_the_news_are_saved_together_or_not_at_all(petition, mo
     def broken(petition):
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(handover, "tell_signers_of_delivery", broken)
+    monkeypatch.setattr(services, "tell_signers_of_delivery", broken)
     with pytest.raises(RuntimeError):
-        handover.deliver(petition, datetime.date(2026, 6, 12), where="London", tell_signers=True)
+        services.deliver(petition, datetime.date(2026, 6, 12), where="London", tell_signers=True)
     petition = Petition.objects.get(pk=petition.pk)
     assert petition.status == Petition.Status.OPEN and petition.delivered_on is None
 
 
 def test_delivering_tells_the_signers_only_when_asked(petition, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        assert handover.deliver(petition, datetime.date(2026, 6, 12)) is None
+        assert services.deliver(petition, datetime.date(2026, 6, 12)) is None
     assert petition.status == Petition.Status.DELIVERED and mail.outbox == []
     with django_capture_on_commit_callbacks(execute=True):
-        assert handover.deliver(petition, datetime.date(2026, 6, 12), tell_signers=True) == 3
+        assert services.deliver(petition, datetime.date(2026, 6, 12), tell_signers=True) == 3
     assert len(mail.outbox) == 3

@@ -19,7 +19,6 @@ from django_tasks_db.models import DBTaskResult
 from news import mail as news_mail
 from news import services, tasks
 from news.models import Subscriber, Update, UpdateSend
-from petitions import paper
 from petitions import services as signing
 from petitions import tasks as petition_tasks
 from petitions.models import PaperBatch, Signature
@@ -59,7 +58,7 @@ def petition(make_petition):
     signed(petition, "No News", "quiet@example.org", wants_updates=False)
     signed(petition, "Pending", "pending@example.org", confirm=False)
     batch = PaperBatch.objects.create(petition=petition, collected_where="Picket", language="ru")
-    paper.add_paper_signatures(batch, [{"name": "Paper News", "email": "paper@example.org", "wants_updates": True}])
+    signing.add_paper_signatures(batch, [{"name": "Paper News", "email": "paper@example.org", "wants_updates": True}])
     return petition
 
 

@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from petitions import handover, services
+from petitions import services
 from petitions.models import Petition, Signature
 
 pytestmark = pytest.mark.django_db
@@ -65,11 +65,11 @@ def test_the_purge_forgets_a_petition_finished_long_enough_ago_and_keeps_the_res
     named = signed(petition, "Named Signer")
     news = signed(petition, "Wants News", wants_updates=True, email="news@example.org")
     waiting = signed(petition, "Never Confirmed", confirm=False)
-    handover.record_delivery(petition, datetime.date(2026, 1, 10), where="Embassy of Kazakhstan, London")
+    services.record_delivery(petition, datetime.date(2026, 1, 10), where="Embassy of Kazakhstan, London")
     digest = Petition.objects.get(pk=petition.pk).handover_digest
     recent = make_petition(title="Delivered last week")
     kept = signed(recent, "Still Kept")
-    handover.record_delivery(recent, timezone.localdate())
+    services.record_delivery(recent, timezone.localdate())
     open_one = signed(make_petition(), "Open Petition Signer")
 
     Petition.objects.filter(pk=petition.pk).update(finished_on=timezone.localdate() - datetime.timedelta(days=90))
@@ -88,7 +88,7 @@ def test_the_purge_forgets_a_petition_finished_long_enough_ago_and_keeps_the_res
     assert named.email == "" and named.email_hash is None
     news.refresh_from_db()
     assert news.email == "news@example.org" and news.email_hash  # until they stop
-    handover.stop_updates(news)
+    services.stop_updates(news)
     news.refresh_from_db()
     assert news.email == "" and news.email_hash is None
     for other in (kept, open_one):

@@ -6,7 +6,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from petitions import handover, services
+from petitions import services
 from petitions.models import Signature
 from petitions.tokens import make_token
 
@@ -196,7 +196,7 @@ def test_the_services_themselves_refuse_a_petition_that_no_longer_takes_signatur
     petition = make_petition(**fields)
     pending = Signature.objects.create(petition=petition, name="Early", email="early@example.org", email_hash="e")
     if how == "delivered":
-        handover.record_delivery(petition, yesterday)
+        services.record_delivery(petition, yesterday)
     data = {"name": "Aigul Example", "email": "aigul@example.org", "country": "GB"}
 
     with pytest.raises(services.PetitionClosed) as refused:

@@ -10,7 +10,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from lib import crypto
-from petitions import handover, paper, services
+from petitions import handover, services
 from petitions.models import PaperBatch, Signature
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +43,7 @@ def petition(make_petition):
         petition=petition, name="Pending Person", email="pending@example.org", email_hash="p", public=True
     )
     assert pending.status == "pending"
-    paper.add_paper_signatures(
+    services.add_paper_signatures(
         batch_of(petition),
         [
             {"name": "Нұрлан Оспанов", "organisation": "Профсоюз нефтяников", "country": "KZ", "public": True},

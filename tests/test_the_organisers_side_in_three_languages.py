@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 from pypdf import PdfReader
 
-from petitions import handover
+from petitions import documents, services
 from petitions.models import Petition
 from prisoners.models import CaseEvent, Prisoner
 
@@ -122,7 +122,7 @@ def test_the_hand_over_is_recorded_in_three_languages_and_each_page_reads_in_its
 
 def test_a_hand_over_recorded_in_english_only_still_shows_on_every_page(make_petition):
     petition = make_petition()
-    handover.record_delivery(petition, datetime.date(2026, 12, 3), where="London", to="the company secretary")
+    services.record_delivery(petition, datetime.date(2026, 12, 3), where="London", to="the company secretary")
     petition.refresh_from_db()
     assert petition.delivered_to_en == "the company secretary" and not petition.delivered_to_ru
     with translation.override("ru"):
@@ -135,9 +135,9 @@ def test_the_russian_pack_ends_the_date_with_one_full_stop_and_cuts_its_footer_b
         "профсоюзных активистов в Жезказгане, Балхаше и Актогае"
     )
     petition = make_petition(title_en="Reinstate the sacked copper workers", title_ru=title)
-    handover.record_delivery(petition, datetime.date(2026, 12, 3))
+    services.record_delivery(petition, datetime.date(2026, 12, 3))
     with translation.override("ru"):
-        text = pdf_text(handover.pack_pdf(Petition.objects.get(pk=petition.pk)))
+        text = pdf_text(documents.pack_pdf(Petition.objects.get(pk=petition.pk)))
     assert "Передана 3 декабря 2026 г." in text
     assert "г.." not in text
     footer = next(line for line in text.splitlines() if "страница 1 из" in line or "стр. 1 из" in line)
@@ -225,7 +225,7 @@ def test_a_russian_page_and_email_end_the_hand_over_date_with_one_full_stop(make
     from django.template.loader import render_to_string
 
     petition = make_petition()
-    handover.record_delivery(petition, datetime.date(2026, 12, 3))
+    services.record_delivery(petition, datetime.date(2026, 12, 3))
     petition.refresh_from_db()
     with translation.override("ru"):
         page = render_to_string("petitions/_delivered.html", {"petition": petition})

@@ -5,7 +5,7 @@ import qrcode
 from django.urls import reverse
 from pypdf import PdfReader
 
-from petitions.paper import MIN_ROWS, petition_url
+from petitions.documents import MIN_ROWS, petition_url
 
 pytestmark = pytest.mark.django_db
 

@@ -262,7 +262,6 @@ def test_the_news_of_a_delivery_goes_out_in_each_signers_language(make_petition)
 
 
 def test_paper_signatures_take_the_language_of_their_sheets(organiser_client, make_petition):
-    from petitions import paper
     from petitions.models import PaperBatch
 
     petition = make_petition()
@@ -270,7 +269,7 @@ def test_paper_signatures_take_the_language_of_their_sheets(organiser_client, ma
     form = organiser_client.get("/kk/admin/petitions/paperbatch/add/").content.decode()
     assert re.search(r'<option value="kk" selected>', form)
     batch = PaperBatch.objects.create(petition=petition, collected_where="Zhanaozen", language="kk")
-    [signature] = paper.add_paper_signatures(
+    [signature] = services.add_paper_signatures(
         batch, [{"name": "Айгүл", "email": "a@example.org", "wants_updates": True}]
     )
     assert Signature.objects.get(pk=signature.pk).language == "kk"

@@ -24,8 +24,8 @@ from django.urls import reverse
 from lib import origin
 from lib.client import client_ip
 from petitions import services
+from petitions.documents import petition_url
 from petitions.models import Petition, Signature
-from petitions.paper import petition_url
 
 ROOT = Path(__file__).resolve().parent.parent
 # An address Tor made on this machine (its key thrown away): 56 base32 letters and digits.
