@@ -6,7 +6,7 @@ from django.core import signing
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from lib.countries import CountryField, CountrySelect
+from lib.countries import CountryField
 from lib.forms import OneLineFieldsMixin
 
 from .letters import PLACEHOLDERS, braced, unknown_placeholders
@@ -63,7 +63,7 @@ class SentForm(forms.Form):
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     country = CountryField(
-        label=_("From which country?"), required=False, widget=CountrySelect(attrs={"class": "form-select"})
+        label=_("From which country?"), required=False, widget=forms.Select(attrs={"class": "form-select"})
     )
 
 
@@ -150,7 +150,7 @@ class DirectoryReportForm(PersonCheckMixin, forms.Form):
         label=_("Country"),
         required=False,
         help_text=_("For an embassy we don't list: the country it serves."),
-        widget=CountrySelect(attrs={"class": "form-select"}),
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
     details = forms.CharField(
         label=_("What is wrong, or what the right details are"),

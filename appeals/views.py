@@ -255,7 +255,8 @@ def _letter_page(request, appeal, form, letter_set, edited):
 @functools.lru_cache(maxsize=1024)
 def _sent_country_list(language, code):
     """The "I've sent it" form's country list with the sender's country chosen. There are
-    some 250 of them per language: each is drawn once, as lib/countries keeps its options."""
+    some 250 of them per language, and drawing them costs more than the rest of the page:
+    each is drawn once per language and country."""
     return str(SentForm(initial={"country": code})["country"])
 
 
