@@ -282,12 +282,14 @@ CACHES = {
         "LOCATION": "pages",
         "OPTIONS": {"MAX_ENTRIES": 500},
     },
-    # Parts of pages that are the same for every visitor whatever the data, such as an empty
-    # form in a language ({% cache … using="fragments" %}), in each process's own memory.
+    # Parts of pages that are the same for every visitor ({% cache … using="fragments" %}),
+    # in each process's own memory: an empty form in a language, or a case's facts and
+    # timeline, keyed on the case's updated_at (prisoners/signals.py). Three parts for each
+    # case in each language, with room to spare.
     "fragments": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "fragments",
-        "OPTIONS": {"MAX_ENTRIES": 200},
+        "OPTIONS": {"MAX_ENTRIES": 2000},
     },
 }
 

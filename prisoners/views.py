@@ -1,6 +1,7 @@
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
@@ -17,7 +18,7 @@ from news.models import Update
 from petitions.forms import STARTED_PLACEHOLDER, fresh_started
 from petitions.models import Petition
 
-from .models import HELD_NOW, CaseEvent, Prisoner
+from .models import HELD_NOW, Prisoner
 
 # Filters on the list page: the organiser's status values grouped the way supporters
 # think of them.
@@ -50,14 +51,7 @@ def prisoner_list(request):
 def prisoner_detail(request, slug):
     # Organisers also see drafts, under a banner, to check them before publishing.
     prisoners = visible_to(request, Prisoner.objects.all(), Q(is_published=True))
-    prisoner = get_object_or_404(
-        prisoners.select_related("place_of_detention").prefetch_related(
-            "charges",
-            "sources",
-            Prefetch("events", queryset=CaseEvent.objects.select_related("source")),
-        ),
-        slug=slug,
-    )
+    prisoner = get_object_or_404(prisoners.select_related("place_of_detention"), slug=slug)
     appeals = Appeal.objects.public().filter(prisoners=prisoner)
     petitions = Petition.objects.public().filter(prisoners=prisoner)
     is_draft = not prisoner.is_published
@@ -72,6 +66,14 @@ def prisoner_detail(request, slug):
         "prisoners/prisoner_detail.html",
         {
             "prisoner": prisoner,
+            # Read only when the case's parts are not in the fragment cache (the template's
+            # {% cache %} blocks, keyed on the case's updated_at, which prisoners/signals.py
+            # moves whenever a charge, an event, a source or the place changes).
+            "charges": prisoner.charges.all(),
+            "case_events": prisoner.events.select_related("source"),
+            "sources": prisoner.sources.all(),
+            # Years held and a stale status are counted to today: a new day, new fragments.
+            "today": timezone.localdate(),
             "upcoming_events": list(events.distinct()[:UPCOMING_EVENTS]),
             "appeals": appeals,
             "petitions": petitions,

@@ -214,6 +214,15 @@ def _public_pages_drawn_afresh(monkeypatch):
     monkeypatch.setattr("lib.pagecache.PAGE_SECONDS", 0)
 
 
+@pytest.fixture(autouse=True)
+def _no_fragments_from_another_test():
+    # A case's fragments are keyed on its pk and updated_at: after a rollback, another test's
+    # case can have both (SQLite gives the pk again; a frozen clock, the same time).
+    from django.core.cache import caches
+
+    caches["fragments"].clear()
+
+
 @pytest.fixture
 def pages_written(monkeypatch):
     """What the code puts into the pages cache during a test, key by key, as it hands it to

@@ -14,13 +14,6 @@ TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 STARTED = re.compile(r'name="started" value="([^"]+)"')
 
 
-@pytest.fixture(autouse=True)
-def fragments():
-    caches["fragments"].clear()
-    yield
-    caches["fragments"].clear()
-
-
 def fresh(path):
     # A query string: never served from the page cache (lib/pagecache.py), drawn for this request.
     return Client().get(path + "?fresh").content.decode()
