@@ -5,8 +5,6 @@ gets their own CSRF token and form time."""
 
 import re
 
-import pytest
-from django.core.cache import caches
 from django.test import Client
 from django.urls import reverse
 
