@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -109,16 +110,23 @@ def _closed(request, appeal):
 
 
 def _detail(request, appeal, form, status=200):
-    recipients = appeal.recipients.all()
     is_draft = appeal.status == Appeal.Status.DRAFT
+    # Read only when the appeal's parts are not in the fragment cache (the template's
+    # {% cache %} blocks, keyed on the appeal's updated_at, which appeals/signals.py moves
+    # whenever a demand, a recipient, an address or a prisoner of the appeal changes).
+    recipients = appeal.recipients.select_related("target")
     response = render(
         request,
         "appeals/appeal_detail.html",
         {
             "appeal": appeal,
             "form": form,
-            "to": [r.target for r in recipients if r.role == Recipient.Role.TO],
-            "cc": [r.target for r in recipients if r.role == Recipient.Role.CC],
+            "demands": appeal.demands.all(),
+            "prisoners": appeal.prisoners.published(),
+            "to": recipients.filter(role=Recipient.Role.TO).prefetch_related("target__sources"),
+            "cc": recipients.filter(role=Recipient.Role.CC),
+            # An address's sources are "old" after ten years: a new year, new fragments.
+            "today": timezone.localdate(),
             "preview": None if is_draft else _preview(appeal),
             "replies": [] if is_draft else published_replies(appeal),
             "short_url": absolute(reverse("appeal_short", args=[appeal.pk])),
@@ -135,7 +143,9 @@ def _detail(request, appeal, form, status=200):
 @public_page()
 def appeal_detail(request, slug):
     # Organisers preview drafts here; the POST paths below stay public-only.
-    appeal = _get_appeal(slug, visible_to(request, Appeal.objects.all(), ~Q(status=Appeal.Status.DRAFT)))
+    appeals = visible_to(request, Appeal.objects.all(), ~Q(status=Appeal.Status.DRAFT))
+    # The letters give the form its languages; the rest is read by the template if need be.
+    appeal = get_object_or_404(appeals.with_counts().prefetch_related("letters"), slug=slug)
     return _detail(request, appeal, _sender_form(request, appeal))
 
 

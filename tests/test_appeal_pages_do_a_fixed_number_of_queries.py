@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -9,6 +10,9 @@ pytestmark = pytest.mark.django_db
 
 
 def count_queries(client, url, data=None):
+    # An appeal's parts, once drawn, are kept (tests/test_an_appeal_page_shows_each_edit_at_once.py):
+    # each count here is of a page drawn from nothing kept.
+    caches["fragments"].clear()
     with CaptureQueriesContext(connection) as ctx:
         response = client.post(url, data) if data is not None else client.get(url)
     assert response.status_code == 200, response.content.decode()[:500]

@@ -1,0 +1,57 @@
+"""An appeal's page keeps its header, demands and recipients in the fragment cache, keyed on
+the appeal's `updated_at` (templates/appeals/appeal_detail.html). What those show is also
+edited on its own: a demand or a letter text inline, a recipient, an entry of the directory and
+its sources, a prisoner the appeal is about. Each such change moves the `updated_at` of the
+appeals it shows on, so the next visitor gets the appeal as it now is, in every web process.
+
+The appeal is touched with an UPDATE, not a save(): its change history records what an
+organiser changed, not this. Changes that send no signal (a QuerySet.update() in a shell)
+show once the appeal itself is saved.
+"""
+
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.dispatch import receiver
+from django.utils import timezone
+
+from prisoners.models import Prisoner
+
+from .models import Appeal, Demand, LetterText, Recipient, Source, Target
+
+
+def touch(appeals):
+    appeals.update(updated_at=timezone.now())
+
+
+@receiver([post_save, post_delete], sender=Demand)
+@receiver([post_save, post_delete], sender=LetterText)
+@receiver([post_save, post_delete], sender=Recipient)
+def part_of_an_appeal_changed(sender, instance, **kwargs):
+    touch(Appeal.objects.filter(pk=instance.appeal_id))
+
+
+@receiver(post_save, sender=Target)
+def directory_entry_changed(sender, instance, **kwargs):
+    touch(Appeal.objects.filter(recipients__target=instance))
+
+
+@receiver([post_save, post_delete], sender=Source)
+def source_of_an_entry_changed(sender, instance, **kwargs):
+    touch(Appeal.objects.filter(recipients__target_id=instance.target_id))
+
+
+@receiver(post_save, sender=Prisoner)
+@receiver(pre_delete, sender=Prisoner)
+def prisoner_changed(sender, instance, **kwargs):
+    # Before a deletion, while the link to the appeal is still there to follow.
+    touch(Appeal.objects.filter(prisoners=instance))
+
+
+@receiver(m2m_changed, sender=Appeal.prisoners.through)
+def prisoners_of_an_appeal_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if not reverse:  # instance is the appeal
+        if action in ("post_add", "post_remove", "post_clear"):
+            touch(Appeal.objects.filter(pk=instance.pk))
+    elif action in ("post_add", "post_remove"):  # instance is a prisoner
+        touch(Appeal.objects.filter(pk__in=pk_set))
+    elif action == "pre_clear":
+        touch(instance.appeals.all())
