@@ -215,6 +215,13 @@ def _public_pages_drawn_afresh(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def _passwords_hashed_quickly(settings):
+    # Django's own hasher takes over half a second a password here, paid by every test that
+    # makes an organiser; what the tests check of passwords holds with any hasher.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _no_fragments_from_another_test():
     # A case's fragments are keyed on its pk and updated_at: after a rollback, another test's
     # case can have both (SQLite gives the pk again; a frozen clock, the same time).

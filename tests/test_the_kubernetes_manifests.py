@@ -140,7 +140,8 @@ def test_the_web_is_autoscaled_and_kept_through_drains(rendered, overlay):
 
 
 def test_the_large_site_runs_several_email_workers(rendered):
-    # Safe: queue_due_mail and db_worker take rows with SELECT … FOR UPDATE SKIP LOCKED.
+    # Safe: the email workers take rows with SELECT … FOR UPDATE SKIP LOCKED (queue_due_mail, and
+    # django-tasks-db's db_worker underneath manage.py email_worker).
     assert one(rendered["large"], "Deployment", "worker")["spec"]["replicas"] > 1
     services = (ROOT / "petitions" / "services.py").read_text()
     assert "select_for_update(skip_locked=True)" in services
