@@ -4,22 +4,17 @@ edited on its own: a demand or a letter text inline, a recipient, an entry of th
 its sources, a prisoner the appeal is about. Each such change moves the `updated_at` of the
 appeals it shows on, so the next visitor gets the appeal as it now is, in every web process.
 
-The appeal is touched with an UPDATE, not a save(): its change history records what an
-organiser changed, not this. Changes that send no signal (a QuerySet.update() in a shell)
+Changes that send no signal (a QuerySet.update() in a shell)
 show once the appeal itself is saved.
 """
 
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
-from django.utils import timezone
 
+from lib.touch import on_links_changed, touch
 from prisoners.models import Prisoner
 
 from .models import Appeal, Demand, LetterText, Recipient, Source, Target
-
-
-def touch(appeals):
-    appeals.update(updated_at=timezone.now())
 
 
 @receiver([post_save, post_delete], sender=Demand)
@@ -46,12 +41,5 @@ def prisoner_changed(sender, instance, **kwargs):
     touch(Appeal.objects.filter(prisoners=instance))
 
 
-@receiver(m2m_changed, sender=Appeal.prisoners.through)
-def prisoners_of_an_appeal_changed(sender, instance, action, reverse, pk_set, **kwargs):
-    if not reverse:  # instance is the appeal
-        if action in ("post_add", "post_remove", "post_clear"):
-            touch(Appeal.objects.filter(pk=instance.pk))
-    elif action in ("post_add", "post_remove"):  # instance is a prisoner
-        touch(Appeal.objects.filter(pk__in=pk_set))
-    elif action == "pre_clear":
-        touch(instance.appeals.all())
+prisoners_of_an_appeal_changed = on_links_changed(Appeal, "appeals")
+m2m_changed.connect(prisoners_of_an_appeal_changed, sender=Appeal.prisoners.through)
